@@ -1,0 +1,106 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { DomainError } from '../domain/errors.ts';
+import { configSchema, type Config } from './config-schema.ts';
+
+const ENV_PREFIX = 'OUTSIDE_';
+
+export interface ConfigOption {
+  path: string;
+  env: string;
+  description: string;
+  defaultValue: unknown;
+  kind: 'string' | 'number' | 'boolean';
+}
+
+function upperSnake(name: string): string {
+  return name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase();
+}
+
+/** Unwraps default/optional/prefault wrappers to the schema that validates the value itself. */
+function innerType(schema: z.ZodType): z.ZodType {
+  let current: z.ZodType = schema;
+  while (
+    current instanceof z.ZodDefault ||
+    current instanceof z.ZodOptional ||
+    current instanceof z.ZodPrefault ||
+    current instanceof z.ZodNullable
+  ) {
+    current = current.unwrap() as z.ZodType;
+  }
+  return current;
+}
+
+/** Lists every leaf option of the configuration, with its environment variable. */
+export function configOptions(): ConfigOption[] {
+  const options: ConfigOption[] = [];
+  const defaults = configSchema.parse({}) as Record<string, Record<string, unknown>>;
+  for (const [section, sectionSchema] of Object.entries(configSchema.shape)) {
+    const object = innerType(sectionSchema);
+    if (!(object instanceof z.ZodObject)) continue;
+    for (const [key, leaf] of Object.entries(object.shape as Record<string, z.ZodType>)) {
+      const inner = innerType(leaf);
+      const kind = inner instanceof z.ZodNumber ? 'number' : inner instanceof z.ZodBoolean ? 'boolean' : 'string';
+      options.push({
+        path: `${section}.${key}`,
+        env: `${ENV_PREFIX}${upperSnake(section)}_${upperSnake(key)}`,
+        description: leaf.description ?? '',
+        defaultValue: defaults[section]?.[key],
+        kind,
+      });
+    }
+  }
+  return options;
+}
+
+function coerce(option: ConfigOption, raw: string): unknown {
+  if (option.kind === 'number') {
+    const value = Number(raw);
+    if (raw.trim() === '' || !Number.isFinite(value)) {
+      throw new DomainError('config_invalid', `${option.env} must be a number, got "${raw}"`);
+    }
+    return value;
+  }
+  if (option.kind === 'boolean') {
+    if (raw === 'true' || raw === '1') return true;
+    if (raw === 'false' || raw === '0') return false;
+    throw new DomainError('config_invalid', `${option.env} must be true or false, got "${raw}"`);
+  }
+  return raw;
+}
+
+/**
+ * Loads the configuration: the JSON file (if any), then environment variables on top, then
+ * validation. Unknown keys and unknown OUTSIDE_* variables are errors: a typo must not silently
+ * fall back to a default in a hospital deployment.
+ */
+export function loadConfig(options: { file?: string; env?: NodeJS.ProcessEnv; overrides?: unknown } = {}): Config {
+  const env = options.env ?? process.env;
+  let fromFile: Record<string, Record<string, unknown>> = {};
+  const file = options.file ?? env.OUTSIDE_CONFIG;
+  if (file !== undefined && file !== '') {
+    try {
+      fromFile = JSON.parse(readFileSync(file, 'utf8')) as Record<string, Record<string, unknown>>;
+    } catch (error) {
+      throw new DomainError('config_invalid', `cannot read configuration file ${file}: ${(error as Error).message}`);
+    }
+  }
+  const merged: Record<string, Record<string, unknown>> = structuredClone(fromFile);
+  const known = new Map(configOptions().map((option) => [option.env, option]));
+  for (const [name, raw] of Object.entries(env)) {
+    if (!name.startsWith(ENV_PREFIX) || name === 'OUTSIDE_CONFIG' || raw === undefined) continue;
+    const option = known.get(name);
+    if (option === undefined) throw new DomainError('config_invalid', `unknown configuration variable ${name}`);
+    const [section, key] = option.path.split('.') as [string, string];
+    merged[section] = { ...merged[section], [key]: coerce(option, raw) };
+  }
+  const overrides = (options.overrides ?? {}) as Record<string, Record<string, unknown>>;
+  for (const [section, values] of Object.entries(overrides)) merged[section] = { ...merged[section], ...values };
+
+  const result = configSchema.safeParse(merged);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
+    throw new DomainError('config_invalid', `invalid configuration: ${problems.join('; ')}`);
+  }
+  return result.data;
+}

@@ -1,0 +1,85 @@
+import { z } from 'zod';
+
+// Every option has a default and a description; `outside config` prints them with their
+// environment variable (config-loader.ts: `OUTSIDE_` + the path in upper snake case).
+
+const port = z.number().int().min(0).max(65535);
+
+export const configSchema = z.strictObject({
+  http: z
+    .strictObject({
+      host: z.string().default('127.0.0.1').describe('Address the sidecar listens on.'),
+      port: port.default(8080).describe('HTTP port of the sidecar (web UI, API, viewer).'),
+      trustProxy: z
+        .boolean()
+        .default(false)
+        .describe('Trust X-Forwarded-* headers (set when a TLS-terminating proxy sits in front).'),
+    })
+    .prefault({}),
+  database: z
+    .strictObject({
+      driver: z.enum(['sqlite']).default('sqlite').describe('Database engine (PostgreSQL support is planned).'),
+      sqlitePath: z
+        .string()
+        .default('.data/outside.sqlite')
+        .describe('SQLite database file; `:memory:` for a throwaway database.'),
+    })
+    .prefault({}),
+  orthanc: z
+    .strictObject({
+      url: z.string().url().default('http://127.0.0.1:8042').describe('REST URL of the staging Orthanc (loopback).'),
+      username: z.string().default('outside').describe('Orthanc HTTP user of the sidecar.'),
+      password: z.string().default('').describe('Orthanc HTTP password of the sidecar.'),
+      requestTimeoutMs: z.number().int().positive().default(30_000).describe('Timeout of one Orthanc REST request.'),
+    })
+    .prefault({}),
+  changes: z
+    .strictObject({
+      pollIntervalMs: z
+        .number()
+        .int()
+        .positive()
+        .default(500)
+        .describe('Pause between polls of Orthanc /changes when caught up.'),
+      batchSize: z.number().int().min(1).max(1000).default(200).describe('Changes read per /changes request.'),
+      sweepIntervalMs: z
+        .number()
+        .int()
+        .positive()
+        .default(300_000)
+        .describe('Period of the full sweep that catches studies whose events were lost.'),
+      gapSweepDelayMs: z
+        .number()
+        .int()
+        .nonnegative()
+        .default(5_000)
+        .describe('Coalescing delay of the sweep triggered by a gap in the change sequence.'),
+    })
+    .prefault({}),
+  session: z
+    .strictObject({
+      cookieName: z.string().default('outside_session').describe('Name of the session cookie.'),
+      idleTimeoutMinutes: z
+        .number()
+        .positive()
+        .default(15)
+        .describe('A session unused this long expires (HIPAA automatic logoff).'),
+      absoluteTimeoutHours: z.number().positive().default(12).describe('A session expires this long after login.'),
+      secureCookie: z
+        .enum(['auto', 'always', 'never'])
+        .default('auto')
+        .describe('Secure flag of the session cookie; `auto` sets it on HTTPS requests.'),
+    })
+    .prefault({}),
+  log: z
+    .strictObject({
+      level: z
+        .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+        .default('info')
+        .describe('Log level.'),
+    })
+    .prefault({}),
+});
+
+export type Config = z.infer<typeof configSchema>;
+export type ConfigInput = z.input<typeof configSchema>;

@@ -1,0 +1,48 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
+import { Migrator, type Migration, type MigrationProvider } from 'kysely/migration';
+import { foundationMigration } from './migrations/0001-foundation.ts';
+import { migrationContext, type Dialect } from './migration-context.ts';
+import type { Database } from './schema.ts';
+
+export type { Database };
+
+export interface OpenDatabase {
+  db: Kysely<Database>;
+  dialect: Dialect;
+  close(): Promise<void>;
+}
+
+function migrations(dialect: Dialect): Record<string, Migration> {
+  const context = migrationContext(dialect);
+  return {
+    '0001-foundation': foundationMigration(context),
+  };
+}
+
+/** Opens the SQLite database (creating its folder) with durable, concurrent-reader settings. */
+export function openSqlite(path: string): OpenDatabase {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const connection = new SqliteDatabase(path);
+  // WAL lets readers (API) run while the follower writes; synchronous=FULL makes every commit
+  // durable before it returns, which the HL7 ACK-after-commit rule relies on.
+  connection.pragma('journal_mode = WAL');
+  connection.pragma('synchronous = FULL');
+  connection.pragma('foreign_keys = ON');
+  connection.pragma('busy_timeout = 5000');
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: connection }) });
+  return { db, dialect: 'sqlite', close: () => db.destroy() };
+}
+
+export async function migrateToLatest(open: OpenDatabase): Promise<void> {
+  const provider: MigrationProvider = { getMigrations: async () => migrations(open.dialect) };
+  const migrator = new Migrator({ db: open.db, provider });
+  const { error, results } = await migrator.migrateToLatest();
+  const failed = results?.find((result) => result.status === 'Error');
+  if (error !== undefined || failed !== undefined) {
+    const name = failed?.migrationName ?? 'unknown';
+    throw new Error(`database migration ${name} failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}

@@ -1,0 +1,98 @@
+import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+// Row types of the sidecar database. Timestamps are ISO-8601 UTC text and JSON columns are text,
+// so one schema runs on SQLite and PostgreSQL; JSON columns are parsed with zod where read.
+
+export interface UsersTable {
+  id: string;
+  username: string;
+  display_name: string;
+  password_hash: string;
+  roles: string;
+  disabled: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface SessionsTable {
+  id_hash: string;
+  user_id: string;
+  csrf_token: string;
+  created_at: string;
+  last_seen_at: string;
+  expires_at: string;
+  source_ip: string;
+  user_agent: string;
+}
+
+export interface AuditEventsTable {
+  seq: Generated<number>;
+  occurred_at: string;
+  event_id: string;
+  event_name: string;
+  action: string;
+  outcome: number;
+  user_id: string | null;
+  username: string | null;
+  source_ip: string | null;
+  object_type: string | null;
+  object_id: string | null;
+  details: string;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface ChangeFeedTable {
+  name: string;
+  last_seq: number;
+  last_sweep_at: string | null;
+  updated_at: string;
+}
+
+export interface StudiesTable {
+  id: string;
+  study_instance_uid: string;
+  orthanc_id: string | null;
+  state: string;
+  original_patient_id: string;
+  original_issuer_of_patient_id: string;
+  original_patient_name: string;
+  original_patient_birth_date: string;
+  original_patient_sex: string;
+  original_accession_number: string;
+  study_date: string;
+  study_description: string;
+  institution_name: string;
+  modalities: string;
+  series_count: number;
+  instance_count: number;
+  first_seen_at: string;
+  updated_at: string;
+}
+
+export interface StudyTransitionsTable {
+  seq: Generated<number>;
+  study_id: string;
+  from_state: string | null;
+  to_state: string;
+  actor: string;
+  reason: string;
+  occurred_at: string;
+}
+
+export interface Database {
+  users: UsersTable;
+  sessions: SessionsTable;
+  audit_events: AuditEventsTable;
+  change_feed: ChangeFeedTable;
+  studies: StudiesTable;
+  study_transitions: StudyTransitionsTable;
+}
+
+export type UserRow = Selectable<UsersTable>;
+export type NewUserRow = Insertable<UsersTable>;
+export type SessionRow = Selectable<SessionsTable>;
+export type AuditEventRow = Selectable<AuditEventsTable>;
+export type StudyRow = Selectable<StudiesTable>;
+export type NewStudyRow = Insertable<StudiesTable>;
+export type StudyRowUpdate = Updateable<StudiesTable>;

@@ -1,0 +1,174 @@
+import { createClient, createConfig, type Client } from '@outside/orthanc-config/generated/client';
+import { deleteChanges, deleteStudiesById, postInstances } from '@outside/orthanc-config/generated';
+import { z } from 'zod';
+import { DomainError } from '../domain/errors.ts';
+import {
+  orthancChangesSchema,
+  orthancErrorBodySchema,
+  orthancSeriesListSchema,
+  orthancSimplifiedTagsSchema,
+  orthancStudyIdsSchema,
+  orthancStudySchema,
+  orthancSystemSchema,
+  orthancUploadResultSchema,
+  type OrthancChanges,
+  type OrthancSeries,
+  type OrthancStudy,
+  type OrthancSystem,
+  type OrthancUploadResult,
+} from './orthanc-schemas.ts';
+
+export interface OrthancConnection {
+  url: string;
+  username: string;
+  password: string;
+  timeoutMs: number;
+}
+
+/** Turns Orthanc's error body (HttpError, Message, OrthancStatus) into the one domain error. */
+export function orthancError(status: number, body: unknown, what: string): DomainError {
+  const parsed = orthancErrorBodySchema.safeParse(body);
+  const detail = parsed.success
+    ? [parsed.data.Message, parsed.data.Details].filter((part) => part !== undefined && part !== '').join(': ')
+    : '';
+  const details = {
+    httpStatus: status,
+    orthancStatus: parsed.success ? parsed.data.OrthancStatus : undefined,
+    orthancError: parsed.success ? parsed.data.OrthancError : undefined,
+  };
+  const message = `Orthanc refused ${what} (HTTP ${status}${detail === '' ? '' : `: ${detail}`})`;
+  return new DomainError(status === 404 ? 'not_found' : 'orthanc_error', message, details);
+}
+
+function unreachable(error: unknown, what: string): DomainError {
+  const reason =
+    error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
+  return new DomainError('orthanc_unavailable', `Orthanc could not be reached for ${what}: ${reason}`, undefined, {
+    cause: error,
+  });
+}
+
+/**
+ * The sidecar's door to the staging Orthanc. Routes documented in Orthanc's OpenAPI go through
+ * the generated client; the GET routes that Orthanc 1.10.1 leaves undocumented are written here.
+ * Every response we rely on is validated, and every failure becomes a DomainError.
+ */
+export class OrthancClient {
+  readonly url: string;
+  private readonly authorization: string;
+  private readonly timeoutMs: number;
+  private readonly generated: Client;
+
+  constructor(connection: OrthancConnection) {
+    this.url = connection.url.replace(/\/+$/, '');
+    this.authorization = `Basic ${Buffer.from(`${connection.username}:${connection.password}`).toString('base64')}`;
+    this.timeoutMs = connection.timeoutMs;
+    this.generated = createClient(
+      createConfig({ baseUrl: this.url, headers: { authorization: this.authorization }, throwOnError: false }),
+    );
+  }
+
+  private async getJson<T>(path: string, schema: z.ZodType<T>, what: string): Promise<T> {
+    let response: Response;
+    try {
+      response = await fetch(`${this.url}${path}`, {
+        headers: { authorization: this.authorization, accept: 'application/json' },
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+    } catch (error) {
+      throw unreachable(error, what);
+    }
+    const text = await response.text();
+    let body: unknown = undefined;
+    try {
+      body = text === '' ? undefined : JSON.parse(text);
+    } catch {
+      // not JSON: reported below by status or by validation
+    }
+    if (!response.ok) throw orthancError(response.status, body, what);
+    const parsed = schema.safeParse(body);
+    if (!parsed.success) {
+      throw new DomainError(
+        'orthanc_error',
+        `unexpected Orthanc answer for ${what}: ${parsed.error.issues[0]?.message ?? ''}`,
+      );
+    }
+    return parsed.data;
+  }
+
+  private async generatedCall<T>(
+    what: string,
+    call: () => Promise<{ data?: unknown; error?: unknown; response?: Response }>,
+    schema: z.ZodType<T>,
+  ): Promise<T> {
+    let result: { data?: unknown; error?: unknown; response?: Response };
+    try {
+      result = await call();
+    } catch (error) {
+      throw unreachable(error, what);
+    }
+    const status = result.response?.status ?? 0;
+    if (result.response === undefined || !result.response.ok) throw orthancError(status, result.error, what);
+    const parsed = schema.safeParse(result.data);
+    if (!parsed.success) throw new DomainError('orthanc_error', `unexpected Orthanc answer for ${what}`);
+    return parsed.data;
+  }
+
+  system(): Promise<OrthancSystem> {
+    return this.getJson('/system', orthancSystemSchema, 'the system information');
+  }
+
+  changes(since: number, limit: number): Promise<OrthancChanges> {
+    return this.getJson(`/changes?since=${since}&limit=${limit}`, orthancChangesSchema, 'the changes log');
+  }
+
+  studyIds(): Promise<string[]> {
+    return this.getJson('/studies', orthancStudyIdsSchema, 'the study list');
+  }
+
+  study(id: string): Promise<OrthancStudy> {
+    return this.getJson(`/studies/${encodeURIComponent(id)}`, orthancStudySchema, `study ${id}`);
+  }
+
+  studySeries(id: string): Promise<OrthancSeries[]> {
+    return this.getJson(
+      `/studies/${encodeURIComponent(id)}/series`,
+      orthancSeriesListSchema,
+      `the series of study ${id}`,
+    );
+  }
+
+  instanceTags(id: string): Promise<Record<string, unknown>> {
+    return this.getJson(
+      `/instances/${encodeURIComponent(id)}/tags?simplify`,
+      orthancSimplifiedTagsSchema,
+      `the tags of instance ${id}`,
+    );
+  }
+
+  uploadInstance(body: Uint8Array): Promise<OrthancUploadResult> {
+    return this.generatedCall(
+      'an uploaded instance',
+      () =>
+        postInstances({
+          client: this.generated,
+          body,
+          bodySerializer: null,
+          signal: AbortSignal.timeout(this.timeoutMs),
+        }),
+      orthancUploadResultSchema,
+    );
+  }
+
+  async deleteStudy(id: string): Promise<void> {
+    await this.generatedCall(
+      `deletion of study ${id}`,
+      () => deleteStudiesById({ client: this.generated, path: { id } }),
+      z.unknown(),
+    );
+  }
+
+  async clearChanges(): Promise<void> {
+    await this.generatedCall('clearing the changes log', () => deleteChanges({ client: this.generated }), z.unknown());
+  }
+}

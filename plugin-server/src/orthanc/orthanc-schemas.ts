@@ -1,0 +1,79 @@
+import { z } from 'zod';
+
+// The parts of Orthanc 1.10.1's responses that we rely on. Orthanc's own OpenAPI document omits
+// these GET routes, so they are validated here instead of typed by the generated client.
+
+export const orthancErrorBodySchema = z.looseObject({
+  HttpError: z.string().optional(),
+  HttpStatus: z.number().optional(),
+  Message: z.string().optional(),
+  OrthancError: z.string().optional(),
+  OrthancStatus: z.number().optional(),
+  Details: z.string().optional(),
+});
+
+export const orthancSystemSchema = z.looseObject({
+  Version: z.string(),
+  ApiVersion: z.number(),
+  DicomAet: z.string(),
+  DicomPort: z.number(),
+  Name: z.string(),
+});
+export type OrthancSystem = z.infer<typeof orthancSystemSchema>;
+
+export const CHANGE_TYPES = {
+  newStudy: 'NewStudy',
+  stableStudy: 'StableStudy',
+  deleted: 'Deleted',
+} as const;
+
+export const orthancChangeSchema = z.looseObject({
+  ChangeType: z.string(),
+  Date: z.string(),
+  ID: z.string(),
+  Path: z.string(),
+  ResourceType: z.string(),
+  Seq: z.number().int(),
+});
+export type OrthancChange = z.infer<typeof orthancChangeSchema>;
+
+export const orthancChangesSchema = z.looseObject({
+  Changes: z.array(orthancChangeSchema),
+  Done: z.boolean(),
+  Last: z.number().int(),
+});
+export type OrthancChanges = z.infer<typeof orthancChangesSchema>;
+
+const tags = z.record(z.string(), z.string()).default({});
+
+export const orthancStudySchema = z.looseObject({
+  ID: z.string(),
+  IsStable: z.boolean(),
+  LastUpdate: z.string().optional(),
+  MainDicomTags: tags,
+  PatientMainDicomTags: tags,
+  ParentPatient: z.string(),
+  Series: z.array(z.string()),
+});
+export type OrthancStudy = z.infer<typeof orthancStudySchema>;
+export const orthancStudyIdsSchema = z.array(z.string());
+
+export const orthancSeriesSchema = z.looseObject({
+  ID: z.string(),
+  Instances: z.array(z.string()),
+  MainDicomTags: tags,
+});
+export type OrthancSeries = z.infer<typeof orthancSeriesSchema>;
+export const orthancSeriesListSchema = z.array(orthancSeriesSchema);
+
+/** `?simplify` tags: strings, or arrays of nested objects for sequences; only strings are read. */
+export const orthancSimplifiedTagsSchema = z.record(z.string(), z.unknown());
+
+export const orthancUploadResultSchema = z.looseObject({
+  ID: z.string(),
+  ParentStudy: z.string(),
+  ParentSeries: z.string(),
+  ParentPatient: z.string(),
+  Status: z.string(),
+});
+export type OrthancUploadResult = z.infer<typeof orthancUploadResultSchema>;

@@ -1,0 +1,108 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { AuditLog } from './audit/audit-log.ts';
+import { LoginThrottle } from './auth/login-throttle.ts';
+import { SessionStore } from './auth/sessions.ts';
+import { UserStore } from './auth/users.ts';
+import { ChangeFeedFollower } from './changes/change-feed.ts';
+import type { Config } from './config/config-schema.ts';
+import { migrateToLatest, openSqlite, type OpenDatabase } from './db/database.ts';
+import { createLogger, type Logger } from './logger.ts';
+import { OrthancClient } from './orthanc/orthanc-client.ts';
+import type { SidecarServices } from './services.ts';
+import { createApp } from './web/app.ts';
+import type { RouteDefinition } from './web/route-registry.ts';
+
+export interface SidecarOptions {
+  /** Run the change-feed follower (tests of the HTTP layer alone may turn it off). */
+  followChanges?: boolean;
+  logger?: Logger;
+}
+
+/**
+ * The whole sidecar with an explicit lifecycle: `start()` opens and migrates the database, starts
+ * the change feed and listens; `stop()` undoes all of it, so tests can run several in one process.
+ */
+export class Sidecar {
+  readonly config: Config;
+  private readonly options: SidecarOptions;
+  private database: OpenDatabase | undefined;
+  private server: Server | undefined;
+  private sessionSweeper: NodeJS.Timeout | undefined;
+  services: SidecarServices | undefined;
+  routes: RouteDefinition[] = [];
+  url = '';
+
+  constructor(config: Config, options: SidecarOptions = {}) {
+    this.config = config;
+    this.options = options;
+  }
+
+  /** Opens and migrates the database and builds the services, without serving anything. */
+  async open(): Promise<SidecarServices> {
+    if (this.services !== undefined) return this.services;
+    const { config } = this;
+    const log = this.options.logger ?? createLogger(config.log.level);
+    const database = openSqlite(config.database.sqlitePath);
+    await migrateToLatest(database);
+    this.database = database;
+    const { db } = database;
+    const orthanc = new OrthancClient({
+      url: config.orthanc.url,
+      username: config.orthanc.username,
+      password: config.orthanc.password,
+      timeoutMs: config.orthanc.requestTimeoutMs,
+    });
+    this.services = {
+      config,
+      log,
+      db,
+      orthanc,
+      users: new UserStore(db),
+      sessions: new SessionStore(db, {
+        idleTimeoutMs: config.session.idleTimeoutMinutes * 60_000,
+        absoluteTimeoutMs: config.session.absoluteTimeoutHours * 3_600_000,
+      }),
+      loginThrottle: new LoginThrottle(),
+      audit: new AuditLog(db),
+      changeFeed: new ChangeFeedFollower(db, orthanc, config.changes, log),
+    };
+    return this.services;
+  }
+
+  async start(): Promise<void> {
+    const services = await this.open();
+    const { app, routes } = createApp(services);
+    this.routes = routes;
+    await new Promise<void>((resolve, reject) => {
+      const server = app.listen(this.config.http.port, this.config.http.host, (error?: Error) =>
+        error ? reject(error) : resolve(),
+      );
+      this.server = server;
+    });
+    const address = this.server?.address() as AddressInfo;
+    this.url = `http://${this.config.http.host}:${address.port}`;
+    if (this.options.followChanges !== false) services.changeFeed.start();
+    this.sessionSweeper = setInterval(() => {
+      services.sessions
+        .purgeExpired()
+        .catch((error: unknown) => services.log.error({ err: error }, 'session purge failed'));
+    }, 60_000);
+    this.sessionSweeper.unref();
+    services.log.info({ url: this.url }, 'sidecar listening');
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.sessionSweeper);
+    await this.services?.changeFeed.stop();
+    const server = this.server;
+    if (server !== undefined) {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+    await this.database?.close();
+    this.server = undefined;
+    this.database = undefined;
+    this.services = undefined;
+  }
+}

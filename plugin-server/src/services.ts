@@ -1,0 +1,23 @@
+import type { Kysely } from 'kysely';
+import type { AuditLog } from './audit/audit-log.ts';
+import type { LoginThrottle } from './auth/login-throttle.ts';
+import type { SessionStore } from './auth/sessions.ts';
+import type { UserStore } from './auth/users.ts';
+import type { ChangeFeedFollower } from './changes/change-feed.ts';
+import type { Config } from './config/config-schema.ts';
+import type { Database } from './db/schema.ts';
+import type { Logger } from './logger.ts';
+import type { OrthancClient } from './orthanc/orthanc-client.ts';
+
+/** What route handlers may use; passed explicitly, never reached through globals. */
+export interface SidecarServices {
+  config: Config;
+  log: Logger;
+  db: Kysely<Database>;
+  orthanc: OrthancClient;
+  users: UserStore;
+  sessions: SessionStore;
+  loginThrottle: LoginThrottle;
+  audit: AuditLog;
+  changeFeed: ChangeFeedFollower;
+}

@@ -1,0 +1,41 @@
+import { parse as parseCookies, serialize as serializeCookie } from 'cookie';
+import type { Request, Response } from 'express';
+import type { Config } from '../config/config-schema.ts';
+
+export function readSessionToken(request: Request, cookieName: string): string | undefined {
+  const header = request.headers.cookie;
+  if (header === undefined) return undefined;
+  const value = parseCookies(header)[cookieName];
+  return value === undefined || value === '' ? undefined : value;
+}
+
+function secure(request: Request, policy: Config['session']['secureCookie']): boolean {
+  return policy === 'always' || (policy === 'auto' && request.secure);
+}
+
+/** httpOnly (no script can read it), SameSite=Strict (not sent on cross-site requests). */
+export function setSessionCookie(request: Request, response: Response, config: Config['session'], token: string): void {
+  response.append(
+    'set-cookie',
+    serializeCookie(config.cookieName, token, {
+      httpOnly: true,
+      sameSite: 'strict',
+      secure: secure(request, config.secureCookie),
+      path: '/',
+      maxAge: Math.floor(config.absoluteTimeoutHours * 3600),
+    }),
+  );
+}
+
+export function clearSessionCookie(request: Request, response: Response, config: Config['session']): void {
+  response.append(
+    'set-cookie',
+    serializeCookie(config.cookieName, '', {
+      httpOnly: true,
+      sameSite: 'strict',
+      secure: secure(request, config.secureCookie),
+      path: '/',
+      maxAge: 0,
+    }),
+  );
+}

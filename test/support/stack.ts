@@ -1,0 +1,77 @@
+// Starts what an integration test needs: a real staging Orthanc on free ports and a sidecar on a
+// fresh database, and stops both afterwards.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort, startOrthanc, type RunningOrthanc } from '@outside/orthanc-config';
+import { createLogger, loadConfig, Sidecar, type ConfigInput } from '@outside/plugin-server';
+
+export interface TestStack {
+  orthanc: RunningOrthanc;
+  sidecar: Sidecar;
+  dataDir: string;
+  databasePath: string;
+  stop(): Promise<void>;
+}
+
+export async function startOrthancForTest(overrides: Record<string, unknown> = {}): Promise<RunningOrthanc> {
+  // A one-second StableAge keeps tests of the `ready` state short.
+  return startOrthanc({ profile: 'staging', overrides: { StableAge: 1, ...overrides } });
+}
+
+export function sidecarConfig(orthanc: RunningOrthanc, databasePath: string, overrides: ConfigInput = {}) {
+  return loadConfig({
+    env: {},
+    overrides: {
+      ...overrides,
+      http: { port: 0, ...overrides.http },
+      database: { sqlitePath: databasePath, ...overrides.database },
+      orthanc: {
+        url: orthanc.httpUrl,
+        username: orthanc.credentials.username,
+        password: orthanc.credentials.password,
+        ...overrides.orthanc,
+      },
+      changes: { pollIntervalMs: 100, gapSweepDelayMs: 0, ...overrides.changes },
+      log: { level: process.env.OUTSIDE_TEST_LOG ?? 'silent', ...overrides.log },
+    },
+  });
+}
+
+export async function startStack(
+  options: { followChanges?: boolean; config?: ConfigInput; orthanc?: RunningOrthanc } = {},
+): Promise<TestStack> {
+  const orthanc = options.orthanc ?? (await startOrthancForTest());
+  const dataDir = mkdtempSync(join(tmpdir(), 'outside-test-'));
+  const databasePath = join(dataDir, 'outside.sqlite');
+  const config = sidecarConfig(orthanc, databasePath, options.config);
+  const sidecar = new Sidecar(config, {
+    followChanges: options.followChanges ?? false,
+    logger: createLogger(config.log.level),
+  });
+  await sidecar.start();
+  return {
+    orthanc,
+    sidecar,
+    dataDir,
+    databasePath,
+    async stop() {
+      await sidecar.stop();
+      if (options.orthanc === undefined) await orthanc.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export { freePort };
+
+/** Polls until `check` returns a value other than undefined; fails with `what` after the deadline. */
+export async function waitFor<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
