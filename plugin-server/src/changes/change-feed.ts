@@ -5,7 +5,7 @@ import { DomainError } from '../domain/errors.ts';
 import type { Logger } from '../logger.ts';
 import type { OrthancClient } from '../orthanc/orthanc-client.ts';
 import { CHANGE_TYPES, type OrthancChange } from '../orthanc/orthanc-schemas.ts';
-import { mapWithConcurrency } from './map-with-concurrency.ts';
+import { mapConcurrent } from '../shared/map-concurrent.ts';
 import { fetchStudySnapshot, type SnapshotResult } from './study-snapshot.ts';
 import { markOrthancStudyGone, upsertStudySnapshot } from './study-repository.ts';
 
@@ -81,7 +81,7 @@ export class ChangeFeedFollower {
   }
 
   private async snapshots(orthancIds: string[]): Promise<SnapshotResult[]> {
-    const results = await mapWithConcurrency(orthancIds, FETCH_CONCURRENCY, async (id) => {
+    const results = await mapConcurrent(orthancIds, FETCH_CONCURRENCY, async (id) => {
       try {
         return await fetchStudySnapshot(this.orthanc, id, this.log);
       } catch (error) {

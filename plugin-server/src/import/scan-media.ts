@@ -1,0 +1,62 @@
+// Scans a medium (a mounted CD, or an extracted zip): every file is listed and classified by
+// content, DICOM headers are read with bounded concurrency while the folder walk goes on, and
+// every DICOMDIR found is cross-checked against the files (DICOMDIR is a hint, the walk is the
+// truth). Nothing is uploaded here: the importer takes the MediaScan and does that.
+
+import { stat } from 'node:fs/promises';
+import { mapConcurrent } from '../shared/map-concurrent.ts';
+import { crossCheckDicomdirs, type DicomdirSource } from './dicomdir-cross-check.ts';
+import { folderOf } from './dicomdir-paths.ts';
+import { readDicomHeader, type HeaderReadLimits } from './read-dicom-header.ts';
+import { readDicomdir } from './read-dicomdir.ts';
+import { summarizeMedia } from './scan-summary.ts';
+import { scanLimitsSchema, type ScanLimitsInput, type ScanResult, type ScannedFile } from './scan-types.ts';
+import { WalkLimitError, walkMedia, type MediaEntry } from './walk-media.ts';
+
+/** Scans the folder `root`. Problems with files are data in the result; only problems with the
+ * medium as a whole (missing root, limits exceeded) make it fail. */
+export async function scanMedia(root: string, limitsInput: ScanLimitsInput = {}): Promise<ScanResult> {
+  const limits = scanLimitsSchema.parse(limitsInput);
+  try {
+    const rootStat = await stat(root);
+    if (!rootStat.isDirectory())
+      return { ok: false, error: { code: 'root-not-a-directory', message: `${root} is not a folder` } };
+  } catch (error) {
+    return { ok: false, error: { code: 'root-not-found', message: `${root}: ${describe(error)}` } };
+  }
+
+  const absolutePaths = new Map<string, string>();
+  let scanned: ScannedFile[];
+  try {
+    scanned = await mapConcurrent(walkMedia(root, limits), limits.concurrency, async (entry) => {
+      absolutePaths.set(entry.path, entry.absolutePath);
+      return scanEntry(entry, limits);
+    });
+  } catch (error) {
+    if (error instanceof WalkLimitError) return { ok: false, error: { code: error.code, message: error.message } };
+    return { ok: false, error: { code: 'io-error', message: describe(error) } };
+  }
+  scanned.sort((left, right) => (left.path < right.path ? -1 : left.path > right.path ? 1 : 0));
+
+  const summary = summarizeMedia(scanned);
+  const sources: DicomdirSource[] = [];
+  for (const file of summary.files) {
+    if (file.outcome !== 'dicomdir') continue;
+    const absolutePath = absolutePaths.get(file.path) ?? '';
+    const read = await readDicomdir(absolutePath, folderOf(file.path), limits.maxDicomdirBytes);
+    sources.push(read.ok ? { path: file.path, contents: read.contents } : { path: file.path, error: read.error });
+  }
+  return { ok: true, scan: { ...summary, dicomdir: crossCheckDicomdirs(summary.files, sources) } };
+}
+
+async function scanEntry(entry: MediaEntry, limits: HeaderReadLimits): Promise<ScannedFile> {
+  if (entry.kind === 'special') {
+    return { path: entry.path, size: 0, outcome: 'not-dicom', reason: entry.description, flags: [], warnings: [] };
+  }
+  const read = await readDicomHeader(entry.absolutePath, limits);
+  return { path: entry.path, ...read, flags: [] };
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
