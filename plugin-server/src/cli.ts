@@ -9,6 +9,8 @@ import { configOptions, loadConfig } from './config/config-loader.ts';
 import { migrateToLatest, openSqlite } from './db/database.ts';
 import { DomainError } from './domain/errors.ts';
 import { roleSchema } from './domain/roles.ts';
+import { claimedPatientSchema } from './domain/import-session.ts';
+import { importCommand } from './cli/import-command.ts';
 import { Sidecar } from './server.ts';
 
 const USAGE = `usage: outside <command> [options]
@@ -18,6 +20,9 @@ commands:
   user add --username NAME --role ROLE [--role ROLE] [--display-name TEXT] [--password-stdin]
                                  create a user; without --password-stdin a strong password is
                                  generated and printed once
+  import PATH|FILE.zip [--mrn MRN] [--name NAME] [--birth-date YYYYMMDD] [--department DEPT]
+                                 import a folder or zip into the staging Orthanc; exit 0 only if
+                                 every DICOM file was stored or already stored
   audit verify                   check the audit log's hash chain; exit 1 at the first broken row
   config                         list every configuration option, its variable and default
 
@@ -49,6 +54,10 @@ async function main(argv: string[]): Promise<number> {
       role: { type: 'string', multiple: true },
       'display-name': { type: 'string' },
       'password-stdin': { type: 'boolean' },
+      mrn: { type: 'string' },
+      name: { type: 'string' },
+      'birth-date': { type: 'string' },
+      department: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -117,6 +126,13 @@ async function main(argv: string[]): Promise<number> {
       );
       return 1;
     });
+  }
+
+  if (command === 'import') {
+    if (subcommand === undefined) throw new DomainError('invalid_input', 'import needs a folder or a zip file');
+    const config = loadConfig(values.config === undefined ? {} : { file: values.config });
+    const patient = claimedPatientSchema.parse({ mrn: values.mrn, name: values.name, birthDate: values['birth-date'] });
+    return importCommand(config, { path: subcommand, department: values.department ?? 'radiology', ...patient });
   }
 
   if (command === 'config') {

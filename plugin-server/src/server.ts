@@ -7,8 +7,10 @@ import { UserStore } from './auth/users.ts';
 import { ChangeFeedFollower } from './changes/change-feed.ts';
 import type { Config } from './config/config-schema.ts';
 import { migrateToLatest, openSqlite, type OpenDatabase } from './db/database.ts';
+import { Importer } from './import/importer.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { OrthancClient } from './orthanc/orthanc-client.ts';
+import { InstanceUploader } from './orthanc/upload-instance-file.ts';
 import type { SidecarServices } from './services.ts';
 import { createApp } from './web/app.ts';
 import type { RouteDefinition } from './web/route-registry.ts';
@@ -29,6 +31,7 @@ export class Sidecar {
   private database: OpenDatabase | undefined;
   private server: Server | undefined;
   private sessionSweeper: NodeJS.Timeout | undefined;
+  private uploader: InstanceUploader | undefined;
   services: SidecarServices | undefined;
   routes: RouteDefinition[] = [];
   url = '';
@@ -53,18 +56,26 @@ export class Sidecar {
       password: config.orthanc.password,
       timeoutMs: config.orthanc.requestTimeoutMs,
     });
+    const audit = new AuditLog(db);
+    this.uploader = new InstanceUploader({
+      url: config.orthanc.url,
+      authorization: orthanc.authorization,
+      maxSockets: config.import.concurrency * 2,
+      timeoutMs: config.orthanc.requestTimeoutMs,
+    });
     this.services = {
       config,
       log,
       db,
       orthanc,
+      importer: new Importer({ db, orthanc, uploader: this.uploader, audit, log, options: config.import }),
       users: new UserStore(db),
       sessions: new SessionStore(db, {
         idleTimeoutMs: config.session.idleTimeoutMinutes * 60_000,
         absoluteTimeoutMs: config.session.absoluteTimeoutHours * 3_600_000,
       }),
       loginThrottle: new LoginThrottle(),
-      audit: new AuditLog(db),
+      audit,
       changeFeed: new ChangeFeedFollower(db, orthanc, config.changes, log),
     };
     return this.services;
@@ -80,6 +91,8 @@ export class Sidecar {
       );
       this.server = server;
     });
+    // A CD upload over a slow link takes longer than Node's default 5-minute request timeout.
+    if (this.server !== undefined) this.server.requestTimeout = 60 * 60_000;
     const address = this.server?.address() as AddressInfo;
     this.url = `http://${this.config.http.host}:${address.port}`;
     if (this.options.followChanges !== false) services.changeFeed.start();
@@ -100,6 +113,7 @@ export class Sidecar {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     }
+    this.uploader?.close();
     await this.database?.close();
     this.server = undefined;
     this.database = undefined;

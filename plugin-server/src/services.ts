@@ -6,6 +6,7 @@ import type { UserStore } from './auth/users.ts';
 import type { ChangeFeedFollower } from './changes/change-feed.ts';
 import type { Config } from './config/config-schema.ts';
 import type { Database } from './db/schema.ts';
+import type { Importer } from './import/importer.ts';
 import type { Logger } from './logger.ts';
 import type { OrthancClient } from './orthanc/orthanc-client.ts';
 
@@ -20,4 +21,5 @@ export interface SidecarServices {
   loginThrottle: LoginThrottle;
   audit: AuditLog;
   changeFeed: ChangeFeedFollower;
+  importer: Importer;
 }

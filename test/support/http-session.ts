@@ -52,6 +52,64 @@ export class ApiSession {
     return { status: response.status, body: parsed as T, headers: response.headers };
   }
 
+  /** Sends a non-JSON body (multipart form, raw zip) with the session cookie and CSRF token. */
+  async raw(
+    method: string,
+    path: string,
+    body: FormData | Uint8Array<ArrayBuffer> | Buffer,
+    contentType?: string,
+  ): Promise<ApiResponse> {
+    const headers: Record<string, string> = { cookie: this.cookie, 'x-csrf-token': this.csrfToken };
+    if (contentType !== undefined) headers['content-type'] = contentType;
+    const payload: FormData | Uint8Array<ArrayBuffer> = body instanceof FormData ? body : new Uint8Array(body);
+    const response = await fetch(`${this.baseUrl}${path}`, { method, headers, body: payload });
+    const text = await response.text();
+    let parsed: unknown = text;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      // not JSON
+    }
+    return { status: response.status, body: parsed, headers: response.headers };
+  }
+
+  /** Opens a server-sent events stream; `until(name)` resolves with every event up to that one. */
+  events(path: string) {
+    const received: { event: string; data: unknown }[] = [];
+    const controller = new AbortController();
+    const done = (async () => {
+      const response = await fetch(`${this.baseUrl}${path}`, {
+        headers: { cookie: this.cookie },
+        signal: controller.signal,
+      });
+      const reader = response.body?.pipeThrough(new TextDecoderStream()).getReader();
+      let buffer = '';
+      for (;;) {
+        const chunk = await reader?.read();
+        if (chunk === undefined || chunk.done) return;
+        buffer += chunk.value;
+        let end = buffer.indexOf('\n\n');
+        while (end >= 0) {
+          const block = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          const event = /^event: (.*)$/m.exec(block)?.[1] ?? 'message';
+          const data = /^data: (.*)$/m.exec(block)?.[1] ?? 'null';
+          received.push({ event, data: JSON.parse(data) });
+          end = buffer.indexOf('\n\n');
+        }
+      }
+    })();
+    return {
+      async until(name: string): Promise<{ event: string; data: unknown }[]> {
+        await done.catch(() => undefined);
+        controller.abort();
+        if (!received.some((event) => event.event === name))
+          throw new Error(`the stream ended without a ${name} event`);
+        return received;
+      },
+    };
+  }
+
   get(path: string) {
     return this.request('GET', path);
   }

@@ -56,6 +56,34 @@ export const configSchema = z.strictObject({
         .describe('Coalescing delay of the sweep triggered by a gap in the change sequence.'),
     })
     .prefault({}),
+  import: z
+    .strictObject({
+      workDir: z
+        .string()
+        .default('.data/import-work')
+        .describe('Scratch folder for uploads and unpacked zips; emptied as each batch is imported.'),
+      concurrency: z.number().int().min(1).max(64).default(8).describe('Files sent to Orthanc at once per import.'),
+      maxSessionBytes: z
+        .number()
+        .int()
+        .positive()
+        .default(20 * 1024 ** 3)
+        .describe('Bytes one import session may upload in total.'),
+      maxFiles: z.number().int().positive().default(100_000).describe('Files one import session may contain.'),
+      maxFileBytes: z
+        .number()
+        .int()
+        .positive()
+        .default(4 * 1024 ** 3)
+        .describe('Bytes of one uploaded file.'),
+      zipMaxEntries: z.number().int().positive().default(100_000).describe('Entries of one uploaded zip.'),
+      zipMaxExpansionRatio: z
+        .number()
+        .positive()
+        .default(100)
+        .describe('Uncompressed / compressed size of one zip entry above which the zip is refused (zip bombs).'),
+    })
+    .prefault({}),
   session: z
     .strictObject({
       cookieName: z.string().default('outside_session').describe('Name of the session cookie.'),

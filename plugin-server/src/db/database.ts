@@ -4,6 +4,7 @@ import SqliteDatabase from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import { Migrator, type Migration, type MigrationProvider } from 'kysely/migration';
 import { foundationMigration } from './migrations/0001-foundation.ts';
+import { importsMigration } from './migrations/0002-imports.ts';
 import { migrationContext, type Dialect } from './migration-context.ts';
 import type { Database } from './schema.ts';
 
@@ -19,6 +20,7 @@ function migrations(dialect: Dialect): Record<string, Migration> {
   const context = migrationContext(dialect);
   return {
     '0001-foundation': foundationMigration(context),
+    '0002-imports': importsMigration(context),
   };
 }
 

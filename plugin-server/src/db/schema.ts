@@ -80,6 +80,45 @@ export interface StudyTransitionsTable {
   occurred_at: string;
 }
 
+export interface ImportSessionsTable {
+  id: string;
+  created_at: string;
+  finished_at: string | null;
+  created_by_user_id: string | null;
+  created_by_username: string;
+  department: string;
+  source_label: string;
+  source_kind: string;
+  patient_mrn: string | null;
+  patient_name: string | null;
+  patient_birth_date: string | null;
+  state: string;
+  counts: string;
+  warnings: string;
+  dicomdir_report: string | null;
+}
+
+export interface ImportFilesTable {
+  seq: Generated<number>;
+  import_id: string;
+  relative_path: string;
+  size: number;
+  outcome: string;
+  reason: string | null;
+  sop_instance_uid: string | null;
+  study_instance_uid: string | null;
+  orthanc_instance_id: string | null;
+  orthanc_study_id: string | null;
+  recorded_at: string;
+}
+
+export interface ImportStudiesTable {
+  import_id: string;
+  study_instance_uid: string;
+  orthanc_study_id: string | null;
+  instance_count: number;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -87,6 +126,9 @@ export interface Database {
   change_feed: ChangeFeedTable;
   studies: StudiesTable;
   study_transitions: StudyTransitionsTable;
+  import_sessions: ImportSessionsTable;
+  import_files: ImportFilesTable;
+  import_studies: ImportStudiesTable;
 }
 
 export type UserRow = Selectable<UsersTable>;
@@ -96,3 +138,5 @@ export type AuditEventRow = Selectable<AuditEventsTable>;
 export type StudyRow = Selectable<StudiesTable>;
 export type NewStudyRow = Insertable<StudiesTable>;
 export type StudyRowUpdate = Updateable<StudiesTable>;
+export type ImportSessionRow = Selectable<ImportSessionsTable>;
+export type NewImportFileRow = Insertable<ImportFilesTable>;

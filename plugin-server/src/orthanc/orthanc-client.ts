@@ -55,7 +55,8 @@ function unreachable(error: unknown, what: string): DomainError {
  */
 export class OrthancClient {
   readonly url: string;
-  private readonly authorization: string;
+  /** The Basic authorization header value (also used by the streaming uploader). */
+  readonly authorization: string;
   private readonly timeoutMs: number;
   private readonly generated: Client;
 
@@ -144,6 +145,30 @@ export class OrthancClient {
       orthancSimplifiedTagsSchema,
       `the tags of instance ${id}`,
     );
+  }
+
+  /** A PNG rendering of one instance (Orthanc's `/preview`), as bytes. */
+  async instancePreview(id: string): Promise<Uint8Array> {
+    let response: Response;
+    try {
+      response = await fetch(`${this.url}/instances/${encodeURIComponent(id)}/preview`, {
+        headers: { authorization: this.authorization, accept: 'image/png' },
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+    } catch (error) {
+      throw unreachable(error, `the preview of instance ${id}`);
+    }
+    if (!response.ok) {
+      const text = await response.text();
+      let body: unknown;
+      try {
+        body = JSON.parse(text);
+      } catch {
+        body = undefined;
+      }
+      throw orthancError(response.status, body, `the preview of instance ${id}`);
+    }
+    return new Uint8Array(await response.arrayBuffer());
   }
 
   uploadInstance(body: Uint8Array): Promise<OrthancUploadResult> {

@@ -6,9 +6,11 @@ import { buildOpenApiDocument } from './openapi.ts';
 import { registerRoutes } from './register-routes.ts';
 import type { RouteDefinition } from './route-registry.ts';
 import { requestLog } from './request-log.ts';
+import { serveUi } from './static-ui.ts';
 import { adminRoutes } from './routes/admin-routes.ts';
 import { authRoutes } from './routes/auth-routes.ts';
 import { healthRoutes } from './routes/health-routes.ts';
+import { importRoutes } from './routes/import-routes.ts';
 import { studyRoutes } from './routes/study-routes.ts';
 import { DomainError } from '../domain/errors.ts';
 
@@ -16,7 +18,13 @@ export const API_VERSION = '0.1.0';
 
 /** Every route of the sidecar; tests walk this list to check that none is left unprotected. */
 export function allRoutes(services: SidecarServices): RouteDefinition[] {
-  return [...healthRoutes(services), ...authRoutes(services), ...studyRoutes(services), ...adminRoutes(services)];
+  return [
+    ...healthRoutes(services),
+    ...authRoutes(services),
+    ...studyRoutes(services),
+    ...importRoutes(services),
+    ...adminRoutes(services),
+  ];
 }
 
 export function createApp(services: SidecarServices): { app: Express; routes: RouteDefinition[] } {
@@ -61,6 +69,7 @@ export function createApp(services: SidecarServices): { app: Express; routes: Ro
   app.get('/openapi.json', (_request, response) => {
     response.json(openapi);
   });
+  serveUi(app);
   app.use('/api', (request, _response, next) => {
     next(new DomainError('not_found', `no API route ${request.method} ${request.path}`));
   });

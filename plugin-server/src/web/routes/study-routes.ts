@@ -79,5 +79,36 @@ export function studyRoutes(services: SidecarServices) {
         };
       },
     }),
+    defineRoute({
+      method: 'get',
+      path: '/api/studies/:id/thumbnail',
+      summary: 'A PNG thumbnail of the study (the middle image of its first series), rendered by Orthanc.',
+      tag: 'studies',
+      access: sessionOnly(STUDY_READERS),
+      params: z.object({ id: z.string().uuid() }),
+      response: z.unknown(),
+      async handler({ params, actor, response }) {
+        const row = await db
+          .selectFrom('studies')
+          .select(['id', 'orthanc_id'])
+          .where('id', '=', params.id)
+          .executeTakeFirst();
+        if (row?.orthanc_id === null || row === undefined)
+          throw new DomainError('not_found', `no images for study ${params.id}`);
+        const series = await services.orthanc.studySeries(row.orthanc_id);
+        const instances = series[0]?.Instances ?? [];
+        const instance = instances[Math.floor(instances.length / 2)];
+        if (instance === undefined) throw new DomainError('not_found', `no images for study ${params.id}`);
+        const png = await services.orthanc.instancePreview(instance);
+        await audit.record({
+          type: 'instancesAccessed',
+          actor,
+          object: { type: 'study', id: row.id },
+          details: { purpose: 'thumbnail' },
+        });
+        response.status(200).type('image/png').set('cache-control', 'private, no-store').end(Buffer.from(png));
+        return undefined;
+      },
+    }),
   ];
 }

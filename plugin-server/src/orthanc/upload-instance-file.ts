@@ -1,0 +1,79 @@
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { Agent, request } from 'node:http';
+import { DomainError } from '../domain/errors.ts';
+import { orthancError } from './orthanc-client.ts';
+import { orthancUploadResultSchema, type OrthancUploadResult } from './orthanc-schemas.ts';
+
+export type UploadOutcome =
+  { kind: 'stored' | 'already-stored'; result: OrthancUploadResult } | { kind: 'rejected'; reason: string };
+
+/**
+ * Streams one DICOM file from disk into Orthanc's `POST /instances` with its Content-Length, on
+ * keep-alive connections: the fastest ingest path Orthanc offers, and no file is ever held in
+ * memory. Orthanc refusing the file (HTTP 400) is an outcome; Orthanc unreachable is an error.
+ */
+export class InstanceUploader {
+  private readonly url: URL;
+  private readonly authorization: string;
+  private readonly agent: Agent;
+  private readonly timeoutMs: number;
+
+  constructor(options: { url: string; authorization: string; maxSockets: number; timeoutMs: number }) {
+    this.url = new URL('/instances', options.url);
+    this.authorization = options.authorization;
+    this.agent = new Agent({ keepAlive: true, maxSockets: options.maxSockets });
+    this.timeoutMs = options.timeoutMs;
+  }
+
+  async upload(path: string): Promise<UploadOutcome> {
+    const { size } = await stat(path);
+    const { status, body } = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const outgoing = request(
+        this.url,
+        {
+          method: 'POST',
+          agent: this.agent,
+          timeout: this.timeoutMs,
+          headers: { authorization: this.authorization, 'content-type': 'application/dicom', 'content-length': size },
+        },
+        (response) => {
+          const chunks: Buffer[] = [];
+          response.on('data', (chunk: Buffer) => chunks.push(chunk));
+          response.on('end', () =>
+            resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }),
+          );
+          response.on('error', reject);
+        },
+      );
+      outgoing.on('timeout', () => outgoing.destroy(new Error(`no answer within ${this.timeoutMs} ms`)));
+      outgoing.on('error', reject);
+      const file = createReadStream(path);
+      file.on('error', (error) => outgoing.destroy(error));
+      file.pipe(outgoing);
+    }).catch((error: unknown) => {
+      if (error instanceof Error && 'code' in error && error.code === 'ENOENT') throw error;
+      throw new DomainError(
+        'orthanc_unavailable',
+        `Orthanc could not be reached to store a file: ${(error as Error).message}`,
+      );
+    });
+    let json: unknown;
+    try {
+      json = JSON.parse(body);
+    } catch {
+      json = undefined;
+    }
+    if (status === 200) {
+      const result = orthancUploadResultSchema.parse(json);
+      return { kind: result.Status === 'AlreadyStored' ? 'already-stored' : 'stored', result };
+    }
+    const error = orthancError(status, json, 'the file');
+    if (status === 400 || status === 415) return { kind: 'rejected', reason: error.message };
+    throw error;
+  }
+
+  close(): void {
+    this.agent.destroy();
+  }
+}
