@@ -10,6 +10,7 @@ APT_PACKAGES=(
   dcmtk                      # storescu, findscu, dcmdump, dcmmkdir: real DICOM peers and tools
   python3-pydicom            # its public test files are our real-world DICOM test data
   python3-hl7                # mllp_send, a real external HL7 client for tests
+  chromium fonts-liberation  # headless browser tests (playwright-core drives Debian's chromium)
   openssl ca-certificates git
 )
 
@@ -30,7 +31,8 @@ install_node_and_packages() {
   # shellcheck source=scripts/env.sh
   source scripts/env.sh
   echo "==> npm ci (Node $(node --version))"
-  npm ci --no-audit --no-fund --loglevel=error
+  # node-gyp must build any native addon against Node 24's headers, whatever ~/.npmrc says.
+  npm_config_nodedir="$PWD/.runtime/node" npm ci --no-audit --no-fund --loglevel=error
 }
 
 case "${1:-}" in

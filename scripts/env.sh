@@ -2,7 +2,5 @@
 # shellcheck shell=bash
 outside_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export PATH="$outside_root/.runtime/node/bin:$PATH"
-# node-gyp must build native addons against Node 24's headers, whatever ~/.npmrc says.
-export npm_config_nodedir="$outside_root/.runtime/node"
 # DCMTK (also inside Orthanc) is ten times slower on loopback with Nagle's algorithm on.
 export TCP_NODELAY=1
