@@ -33,6 +33,8 @@ install_node_and_packages() {
   echo "==> npm ci (Node $(node --version))"
   # node-gyp must build any native addon against Node 24's headers, whatever ~/.npmrc says.
   npm_config_nodedir="$PWD/.runtime/node" npm ci --no-audit --no-fund --loglevel=error
+  echo "==> building the web UI"
+  npm run --silent build:web
 }
 
 case "${1:-}" in

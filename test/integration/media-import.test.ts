@@ -68,6 +68,11 @@ describe('media import into a real Orthanc', () => {
     expect(new Set(finished.studies.map((study) => study.patientId)).size).toBe(3);
     expect(finished.counts.stored).toBe(81);
     expect(finished.counts.rejected + finished.counts.corrupt).toBe(0);
+    const index = await importer().sessions.mediaIndex(session.id);
+    const main = index?.dicomdirs.find((dicomdir) => dicomdir.path === 'DICOMDIR');
+    expect(main?.declared).toEqual({ patients: 2, studies: 6, series: 13, instances: 31 });
+    expect(index?.dicomdirs.find((dicomdir) => dicomdir.path === 'TINY_ALPHA/DICOMDIR')?.declared?.instances).toBe(50);
+    expect(index?.clean).toBe(true);
     const statistics = (await orthancRest(orthanc).call('GET', '/statistics')).json as {
       CountInstances: number;
       CountStudies: number;

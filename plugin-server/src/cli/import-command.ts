@@ -109,6 +109,19 @@ export async function importCommand(config: Config, options: ImportCommandOption
       `import ${finished.id} from ${basename(source)}: ${finished.counts.files} files, ` +
         `${megabytes(finished.counts.bytes)} MB in ${seconds.toFixed(1)} s\n${summaryTable(finished)}\n`,
     );
+    const mediaIndex = await services.importer.sessions.mediaIndex(finished.id);
+    for (const dicomdir of mediaIndex?.dicomdirs ?? []) {
+      const declared =
+        dicomdir.declared === null
+          ? `unreadable (${dicomdir.error ?? ''})`
+          : `declares ${dicomdir.declared.instances} files`;
+      process.stdout.write(
+        `  ${dicomdir.path}: ${declared}, ${dicomdir.missingCount} missing, ${dicomdir.refused.length} references refused\n`,
+      );
+    }
+    if (mediaIndex !== null && mediaIndex.unlistedCount > 0) {
+      process.stdout.write(`  ${mediaIndex.unlistedCount} DICOM files are not listed in any DICOMDIR\n`);
+    }
     const problems = (await services.importer.sessions.files(finished.id)).filter(
       (file) => file.outcome === 'corrupt' || file.outcome === 'rejected',
     );

@@ -102,3 +102,24 @@ export const importFileReportSchema = z.object({
   studyInstanceUID: z.string().nullable(),
 });
 export type ImportFileReport = z.infer<typeof importFileReportSchema>;
+
+/** What the media's DICOMDIR(s) said, checked against the files found (the full lists are capped). */
+export const mediaIndexSummarySchema = z.object({
+  dicomdirs: z.array(
+    z.object({
+      path: z.string(),
+      error: z.string().nullable(),
+      declared: z
+        .object({ patients: z.number(), studies: z.number(), series: z.number(), instances: z.number() })
+        .nullable(),
+      missing: z.array(z.string()),
+      missingCount: z.number().int(),
+      refused: z.array(z.object({ ReferencedFileID: z.string(), message: z.string() })),
+      mismatchedCount: z.number().int(),
+    }),
+  ),
+  unlisted: z.array(z.string()),
+  unlistedCount: z.number().int(),
+  clean: z.boolean(),
+});
+export type MediaIndexSummary = z.infer<typeof mediaIndexSummarySchema>;

@@ -16,6 +16,8 @@ import {
   type ImportSession,
   type ImportState,
   type ImportStudy,
+  type MediaIndexSummary,
+  mediaIndexSummarySchema,
   type SourceKind,
 } from '../domain/import-session.ts';
 
@@ -88,7 +90,7 @@ export class ImportSessionStore {
   async setState(
     id: string,
     state: ImportState,
-    extra: { warnings?: string[]; dicomdirReport?: unknown } = {},
+    extra: { warnings?: string[]; mediaIndex?: MediaIndexSummary } = {},
   ): Promise<void> {
     await this.db
       .updateTable('import_sessions')
@@ -96,7 +98,7 @@ export class ImportSessionStore {
         state,
         ...(state === 'finished' || state === 'failed' ? { finished_at: new Date().toISOString() } : {}),
         ...(extra.warnings === undefined ? {} : { warnings: JSON.stringify(extra.warnings) }),
-        ...(extra.dicomdirReport === undefined ? {} : { dicomdir_report: JSON.stringify(extra.dicomdirReport) }),
+        ...(extra.mediaIndex === undefined ? {} : { dicomdir_report: JSON.stringify(extra.mediaIndex) }),
       })
       .where('id', '=', id)
       .execute();
@@ -152,6 +154,12 @@ export class ImportSessionStore {
           .doUpdateSet({ orthanc_study_id: orthancStudyId, instance_count: instanceCount }),
       )
       .execute();
+  }
+
+  /** The DICOMDIR check of a folder or zip import; null for web uploads and media without one. */
+  async mediaIndex(id: string): Promise<MediaIndexSummary | null> {
+    const row = await this.row(id);
+    return row.dicomdir_report === null ? null : mediaIndexSummarySchema.parse(JSON.parse(row.dicomdir_report));
   }
 
   async files(id: string): Promise<ImportFileReport[]> {

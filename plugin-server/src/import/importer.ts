@@ -20,6 +20,7 @@ import type { InstanceUploader } from '../orthanc/upload-instance-file.ts';
 import { mapConcurrent } from '../shared/map-concurrent.ts';
 import { claimedPatientWarnings } from './claimed-patient-warnings.ts';
 import { ImportSessionStore, type NewImportSession } from './import-session-store.ts';
+import { summarizeMediaIndex } from './media-index-summary.ts';
 import { scanMedia } from './scan-media.ts';
 import type { ScannedFile } from './scan-types.ts';
 
@@ -249,8 +250,9 @@ export class Importer {
       throw error;
     }
     await this.flush(id, session);
-    if (options.recordDicomdir === true)
-      await this.sessions.setState(id, 'importing', { dicomdirReport: scan.dicomdir });
+    if (options.recordDicomdir === true) {
+      await this.sessions.setState(id, 'importing', { mediaIndex: summarizeMediaIndex(scan.dicomdir, prefix) });
+    }
     progress();
     const delta = { ...EMPTY_COUNTS };
     for (const key of Object.keys(delta) as (keyof ImportCounts)[]) delta[key] = session.counts[key] - before[key];

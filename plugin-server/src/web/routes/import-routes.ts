@@ -12,6 +12,7 @@ import {
   importFileReportSchema,
   importSessionSchema,
   importOutcomeSchema,
+  mediaIndexSummarySchema,
 } from '../../domain/import-session.ts';
 import { STUDY_READERS } from '../../domain/roles.ts';
 import { extractZip } from '../../import/extract-zip.ts';
@@ -268,11 +269,19 @@ export function importRoutes(services: SidecarServices) {
       tag: 'imports',
       access: IMPORTERS,
       params: idParams,
-      response: z.object({ import: importSessionSchema, files: z.array(importFileReportSchema) }),
+      response: z.object({
+        import: importSessionSchema,
+        files: z.array(importFileReportSchema),
+        mediaIndex: mediaIndexSummarySchema.nullable(),
+      }),
       async handler({ params, actor }) {
         const session = await importer.sessions.get(params.id);
         await services.audit.record({ type: 'patientRecordRead', actor, object: { type: 'import', id: params.id } });
-        return { import: session, files: await importer.sessions.files(params.id) };
+        return {
+          import: session,
+          files: await importer.sessions.files(params.id),
+          mediaIndex: await importer.sessions.mediaIndex(params.id),
+        };
       },
     }),
     defineRoute({

@@ -1,0 +1,46 @@
+// Shared pieces of the benchmarks: a results table with ratios, and timing.
+
+export interface BenchRow {
+  name: string;
+  seconds: number;
+  instances: number;
+  bytes: number;
+  note?: string;
+}
+
+export function rate(row: BenchRow): { perSecond: number; megabytesPerSecond: number } {
+  return { perSecond: row.instances / row.seconds, megabytesPerSecond: row.bytes / 1024 / 1024 / row.seconds };
+}
+
+/** Prints rows with instances/s, MB/s and each row's ratio to the named baseline row. */
+export function printTable(title: string, rows: BenchRow[], baselineName: string): void {
+  const baseline = rows.find((row) => row.name === baselineName);
+  const base = baseline === undefined ? undefined : rate(baseline).perSecond;
+  const header = ['path', 'instances', 'seconds', 'inst/s', 'MB/s', `ratio vs ${baselineName}`];
+  const lines = rows.map((row) => {
+    const { perSecond, megabytesPerSecond } = rate(row);
+    return [
+      row.name + (row.note === undefined ? '' : ` (${row.note})`),
+      String(row.instances),
+      row.seconds.toFixed(2),
+      perSecond.toFixed(1),
+      megabytesPerSecond.toFixed(1),
+      base === undefined ? '-' : (perSecond / base).toFixed(2),
+    ];
+  });
+  const widths = header.map((cell, column) =>
+    Math.max(cell.length, ...lines.map((line) => (line[column] ?? '').length)),
+  );
+  const format = (cells: string[]) =>
+    `| ${cells.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join(' | ')} |`;
+  console.log(`\n${title}\n`);
+  console.log(format(header));
+  console.log(`|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|`);
+  for (const line of lines) console.log(format(line));
+}
+
+export async function timed<T>(work: () => Promise<T>): Promise<{ seconds: number; value: T }> {
+  const started = process.hrtime.bigint();
+  const value = await work();
+  return { seconds: Number(process.hrtime.bigint() - started) / 1e9, value };
+}

@@ -1,0 +1,217 @@
+// `npm run bench -- import`: a 500-slice 512x512 16-bit CT on disk, imported into a fresh staging
+// Orthanc by (a) a plain REST script, sequential and 8 keep-alive connections in parallel,
+// (b) DCMTK storescu, (c) `outside import`, (d) the browser-like multipart upload through the API.
+import { execFile } from 'node:child_process';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { Agent, request } from 'node:http';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { orthancAuthorizationHeader, startOrthanc, type RunningOrthanc } from '@outside/orthanc-config';
+import { makeSyntheticCd } from '../fixtures/synthetic-media.ts';
+import { tempDirs } from '../fixtures/temp-dir.ts';
+import { startStack } from '../support/stack.ts';
+import { loggedIn } from '../support/users.ts';
+import { printTable, timed, type BenchRow } from './bench-support.ts';
+
+const run = promisify(execFile);
+const cli = join(import.meta.dirname, '..', '..', 'plugin-server', 'src', 'cli.ts');
+
+async function listFiles(folder: string): Promise<string[]> {
+  const entries = await readdir(folder, { recursive: true, withFileTypes: true });
+  return entries
+    .filter((entry) => entry.isFile() && entry.name !== 'DICOMDIR')
+    .map((entry) => join(entry.parentPath, entry.name));
+}
+
+async function countInstances(orthanc: RunningOrthanc): Promise<number> {
+  const response = await fetch(`${orthanc.httpUrl}/statistics`, {
+    headers: { authorization: orthancAuthorizationHeader(orthanc.credentials) },
+  });
+  return ((await response.json()) as { CountInstances: number }).CountInstances;
+}
+
+function postInstance(orthanc: RunningOrthanc, agent: Agent, body: Buffer): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const outgoing = request(
+      `${orthanc.httpUrl}/instances`,
+      {
+        method: 'POST',
+        agent,
+        headers: { authorization: orthancAuthorizationHeader(orthanc.credentials), 'content-length': body.length },
+      },
+      (response) => {
+        response.resume();
+        response.on('end', () =>
+          response.statusCode === 200 ? resolve() : reject(new Error(`HTTP ${response.statusCode}`)),
+        );
+      },
+    );
+    outgoing.on('error', reject);
+    outgoing.end(body);
+  });
+}
+
+async function rawRest(files: string[], connections: number): Promise<number> {
+  const orthanc = await startOrthanc({ profile: 'staging' });
+  const agent = new Agent({ keepAlive: true, maxSockets: connections });
+  try {
+    const { seconds } = await timed(async () => {
+      let next = 0;
+      await Promise.all(
+        Array.from({ length: connections }, async () => {
+          while (next < files.length) {
+            const file = files[next++] as string;
+            await postInstance(orthanc, agent, await readFile(file));
+          }
+        }),
+      );
+    });
+    if ((await countInstances(orthanc)) !== files.length) throw new Error('raw REST ingest lost instances');
+    return seconds;
+  } finally {
+    agent.destroy();
+    await orthanc.stop();
+  }
+}
+
+async function storescu(folder: string, files: number): Promise<number> {
+  const orthanc = await startOrthanc({ profile: 'staging' });
+  try {
+    const { seconds } = await timed(() =>
+      run('storescu', ['-aec', orthanc.aet, '+sd', '+r', '127.0.0.1', String(orthanc.dicomPort), folder], {
+        env: { ...process.env, TCP_NODELAY: '1' },
+      }),
+    );
+    if ((await countInstances(orthanc)) !== files) throw new Error('storescu lost instances');
+    return seconds;
+  } finally {
+    await orthanc.stop();
+  }
+}
+
+async function outsideImport(folder: string, files: number, scratch: string): Promise<number> {
+  const orthanc = await startOrthanc({ profile: 'staging' });
+  try {
+    const { seconds } = await timed(() =>
+      run(process.execPath, [cli, 'import', folder], {
+        env: {
+          ...process.env,
+          OUTSIDE_DATABASE_SQLITE_PATH: join(scratch, `bench-${Date.now()}.sqlite`),
+          OUTSIDE_ORTHANC_URL: orthanc.httpUrl,
+          OUTSIDE_ORTHANC_USERNAME: orthanc.credentials.username,
+          OUTSIDE_ORTHANC_PASSWORD: orthanc.credentials.password,
+          OUTSIDE_IMPORT_WORK_DIR: join(scratch, 'work'),
+        },
+      }),
+    );
+    if ((await countInstances(orthanc)) !== files) throw new Error('outside import lost instances');
+    return seconds;
+  } finally {
+    await orthanc.stop();
+  }
+}
+
+async function inProcessImport(folder: string, files: number): Promise<number> {
+  const stack = await startStack();
+  try {
+    const importer = stack.sidecar.services?.importer;
+    if (importer === undefined) throw new Error('not started');
+    const { seconds } = await timed(async () => {
+      const session = await importer.createSession({
+        createdBy: { id: null, username: 'bench' },
+        department: 'radiology',
+        sourceLabel: 'bench',
+        sourceKind: 'folder',
+        patient: {},
+      });
+      await importer.importFolder(session.id, folder);
+      await importer.finish(session.id, { userId: null, username: 'bench', sourceIp: null });
+    });
+    if ((await countInstances(stack.orthanc)) !== files) throw new Error('in-process import lost instances');
+    return seconds;
+  } finally {
+    await stack.stop();
+  }
+}
+
+async function httpUpload(folder: string, files: string[]): Promise<number> {
+  const stack = await startStack();
+  try {
+    const user = await loggedIn(stack.sidecar, ['frontdesk']);
+    const created = await user.request<{ import: { id: string } }>('POST', '/api/imports', { department: 'radiology' });
+    const id = created.body.import.id;
+    const batches: string[][] = [];
+    for (let start = 0; start < files.length; start += 32) batches.push(files.slice(start, start + 32));
+    const { seconds } = await timed(async () => {
+      let next = 0;
+      await Promise.all(
+        Array.from({ length: 3 }, async () => {
+          while (next < batches.length) {
+            const batch = batches[next++] as string[];
+            const form = new FormData();
+            for (const file of batch)
+              form.append('file', new Blob([await readFile(file)]), file.slice(folder.length + 1));
+            const response = await user.raw('POST', `/api/imports/${id}/files`, form);
+            if (response.status !== 200) throw new Error(`upload failed: ${response.status}`);
+          }
+        }),
+      );
+      await user.request('POST', `/api/imports/${id}/finish`);
+    });
+    if ((await countInstances(stack.orthanc)) !== files.length) throw new Error('HTTP upload lost instances');
+    return seconds;
+  } finally {
+    await stack.stop();
+  }
+}
+
+export async function importBench(): Promise<void> {
+  const temp = tempDirs('outside-bench-import-');
+  const scratch = await temp.make();
+  try {
+    console.log('generating a 500-slice 512x512 16-bit CT ...');
+    const cd = await makeSyntheticCd(join(scratch, 'cd'), {
+      slicesPerSeries: 500,
+      rows: 512,
+      columns: 512,
+      junk: false,
+      dicomdir: false,
+    });
+    const files = await listFiles(cd.root);
+    let bytes = 0;
+    for (const file of files) bytes += (await stat(file)).size;
+    const row = (name: string, seconds: number, note?: string): BenchRow => ({
+      name,
+      seconds,
+      instances: files.length,
+      bytes,
+      ...(note === undefined ? {} : { note }),
+    });
+
+    const rows: BenchRow[] = [];
+    rows.push(row('raw REST, 1 connection', await rawRest(files, 1)));
+    rows.push(row('raw REST, 8 connections', await rawRest(files, 8)));
+    rows.push(row('storescu, 1 association', await storescu(cd.root, files.length)));
+    rows.push(
+      row(
+        'outside import (CLI)',
+        await outsideImport(cd.root, files.length, scratch),
+        'includes scan and process start',
+      ),
+    );
+    rows.push(row('outside import (in-process)', await inProcessImport(cd.root, files.length), 'scan, upload, finish'));
+    rows.push(row('HTTP multipart upload (API)', await httpUpload(cd.root, files), '32 files/request, 3 in flight'));
+    const best = rows.slice(0, 3).reduce((a, b) => (a.instances / a.seconds >= b.instances / b.seconds ? a : b));
+    printTable(
+      `Import of ${files.length} CT slices (${(bytes / 1024 / 1024).toFixed(0)} MB); fastest raw path: ${best.name}`,
+      rows,
+      best.name,
+    );
+    const outside = rows[3];
+    if (outside !== undefined) {
+      console.log(`\noutside import / fastest raw = ${(best.seconds / outside.seconds).toFixed(2)} (target >= 0.9)`);
+    }
+  } finally {
+    await temp.cleanup();
+  }
+}

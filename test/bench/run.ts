@@ -1,0 +1,18 @@
+// `npm run bench -- [import|...]`: runs the named benchmarks (all when none is named), each
+// measuring our path and the raw Orthanc/DCMTK baselines in the same run.
+import { importBench } from './import-bench.ts';
+
+const BENCHMARKS: Record<string, () => Promise<void>> = {
+  import: importBench,
+};
+
+const wanted = process.argv.slice(2);
+const unknown = wanted.filter((name) => !(name in BENCHMARKS));
+if (unknown.length > 0) {
+  console.error(`unknown benchmark(s): ${unknown.join(', ')}; known: ${Object.keys(BENCHMARKS).join(', ')}`);
+  process.exit(2);
+}
+for (const name of wanted.length === 0 ? Object.keys(BENCHMARKS) : wanted) {
+  const bench = BENCHMARKS[name];
+  if (bench !== undefined) await bench();
+}
