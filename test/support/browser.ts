@@ -4,7 +4,9 @@
 // ensureUiBuilt() builds the web UI with Vite when plugin-server/web/dist is missing or older
 // than its sources, once per process and never two builds at once.
 
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -35,8 +37,13 @@ const UI_SOURCES = [
   fileURLToPath(new URL('../../plugin-server/src/domain/', import.meta.url)),
   fileURLToPath(new URL('../../plugin-server/src/shared/', import.meta.url)),
 ];
-const BUILD_LOCK = join(WEB_DIR, '.build-lock');
-const STALE_LOCK_MS = 120_000;
+/** Outside the repository, so a build killed half-way leaves nothing behind in the work tree. */
+const BUILD_LOCK = join(
+  tmpdir(),
+  `outside-web-build-${createHash('sha256').update(WEB_DIR).digest('hex').slice(0, 12)}.lock`,
+);
+/** No build takes this long; a lock this old was left by a process that was killed. */
+const STALE_LOCK_MS = 45_000;
 
 let built: Promise<void> | undefined;
 
@@ -67,24 +74,47 @@ function isStale(): boolean {
 
 async function buildIfStale(): Promise<void> {
   if (!isStale()) return;
-  // Test files run in parallel processes: one builds, the others wait for its lock to go.
-  const deadline = Date.now() + STALE_LOCK_MS;
+  // Test files run in parallel processes (and other people's test runs share the work tree): one
+  // builds, the others wait for its lock. A lock whose process is gone, or that is older than any
+  // build takes, is taken over.
   for (;;) {
     try {
-      mkdirSync(BUILD_LOCK);
+      writeFileSync(BUILD_LOCK, String(process.pid), { flag: 'wx' });
       break;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      if (Date.now() > deadline) rmSync(BUILD_LOCK, { recursive: true, force: true });
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      if (lockIsAbandoned()) rmSync(BUILD_LOCK, { force: true });
+      else await new Promise((resolve) => setTimeout(resolve, 200));
     }
   }
   try {
     if (!isStale()) return;
     const { build } = await import('vite');
-    await build({ configFile: join(WEB_DIR, 'vite.config.ts'), logLevel: 'warn' });
+    // vitest sets NODE_ENV=test; Vite and the React plugin would then emit development JSX.
+    const nodeEnv = process.env.NODE_ENV;
+    process.env.NODE_ENV = 'production';
+    try {
+      await build({ configFile: join(WEB_DIR, 'vite.config.ts'), mode: 'production', logLevel: 'warn' });
+    } finally {
+      if (nodeEnv === undefined) delete process.env.NODE_ENV;
+      else process.env.NODE_ENV = nodeEnv;
+    }
   } finally {
-    rmSync(BUILD_LOCK, { recursive: true, force: true });
+    rmSync(BUILD_LOCK, { force: true });
+  }
+}
+
+function lockIsAbandoned(): boolean {
+  try {
+    if (Date.now() - statSync(BUILD_LOCK).mtimeMs > STALE_LOCK_MS) return true;
+    const pid = Number.parseInt(readFileSync(BUILD_LOCK, 'utf8'), 10);
+    if (!Number.isSafeInteger(pid) || pid <= 0) return false; // being written right now
+    process.kill(pid, 0);
+    return false;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    // ESRCH: no such process. ENOENT: the lock went away meanwhile (try again at once).
+    return code === 'ESRCH' || code === 'ENOENT';
   }
 }
 

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { join } from 'node:path';
+import { stat } from 'node:fs/promises';
 import type { Kysely } from 'kysely';
 import type { AuditActor, AuditLog } from '../audit/audit-log.ts';
 import { fetchStudySnapshot } from '../changes/study-snapshot.ts';
@@ -17,11 +17,11 @@ import {
 import type { Logger } from '../logger.ts';
 import type { OrthancClient } from '../orthanc/orthanc-client.ts';
 import type { InstanceUploader } from '../orthanc/upload-instance-file.ts';
-import { mapConcurrent } from '../shared/map-concurrent.ts';
 import { claimedPatientWarnings } from './claimed-patient-warnings.ts';
 import { ImportSessionStore, type NewImportSession } from './import-session-store.ts';
 import { summarizeMediaIndex } from './media-index-summary.ts';
 import { scanMedia } from './scan-media.ts';
+import { walkMedia } from './walk-media.ts';
 import type { ScannedFile } from './scan-types.ts';
 
 export interface ImportProgress {
@@ -137,111 +137,100 @@ export class Importer {
     if (session.pending.length >= FLUSH_EVERY_FILES) await this.flush(id, session);
   }
 
+  /** Files and bytes under `root`, from metadata only, so progress can show totals from the start. */
+  private async measure(root: string): Promise<{ files: number; bytes: number }> {
+    let files = 0;
+    let bytes = 0;
+    try {
+      for await (const entry of walkMedia(root, { maxFiles: this.options.maxFiles, maxDepth: 64 })) {
+        files++;
+        if (entry.kind === 'file') bytes += (await stat(entry.absolutePath)).size;
+      }
+    } catch {
+      // The scan itself reports what is wrong with the medium.
+    }
+    return { files, bytes };
+  }
+
+  /** Turns one classified file into its outcome: recorded as it is, or uploaded to Orthanc. */
+  private async importScannedFile(id: string, session: OpenSession, file: ScannedFile, absolutePath: string, prefix: string): Promise<void> {
+    const relativePath = prefix + file.path;
+    const base = {
+      relative_path: relativePath,
+      size: file.size,
+      sop_instance_uid: file.header?.SOPInstanceUID || null,
+      study_instance_uid: file.header?.StudyInstanceUID || null,
+      orthanc_instance_id: null,
+      orthanc_study_id: null,
+    };
+    if (file.outcome === 'dicomdir') {
+      return this.record(id, session, { ...base, outcome: 'not-dicom', reason: 'DICOMDIR (the index of the media)' });
+    }
+    if (file.outcome === 'not-dicom') {
+      return this.record(id, session, { ...base, outcome: 'not-dicom', reason: file.reason ?? file.fileType ?? 'not DICOM' });
+    }
+    if (file.outcome === 'corrupt' || file.header === undefined) {
+      return this.record(id, session, { ...base, outcome: 'corrupt', reason: file.reason ?? file.reasonCode ?? 'corrupt' });
+    }
+    // First come, first stored: the check and the claim happen before any await, so two workers
+    // holding copies of one instance cannot both upload it.
+    const earlier = session.seenSopInstanceUids.get(file.header.SOPInstanceUID);
+    if (earlier !== undefined) {
+      return this.record(id, session, { ...base, outcome: 'duplicate-on-media', reason: `same SOP Instance UID as ${earlier}` });
+    }
+    session.seenSopInstanceUids.set(file.header.SOPInstanceUID, relativePath);
+    const outcome = await this.uploader.upload(absolutePath);
+    if (outcome.kind === 'rejected') {
+      return this.record(id, session, { ...base, outcome: 'rejected', reason: outcome.reason });
+    }
+    return this.record(id, session, {
+      ...base,
+      outcome: outcome.kind,
+      reason: null,
+      orthanc_instance_id: outcome.result.ID,
+      orthanc_study_id: outcome.result.ParentStudy,
+    });
+  }
+
   /**
    * Imports every file under `root` into session `id`; `pathPrefix` is prepended to the paths
-   * recorded (a web upload's batches are folders of their own). Returns the counts of this call.
+   * recorded. Files are uploaded as the scan classifies them (header reads and uploads overlap).
+   * Returns the counts of this call.
    */
-  async importFolder(
-    id: string,
-    root: string,
-    options: { recordDicomdir?: boolean; pathPrefix?: string } = {},
-  ): Promise<ImportCounts> {
+  async importFolder(id: string, root: string, options: { recordDicomdir?: boolean; pathPrefix?: string } = {}): Promise<ImportCounts> {
     const session = await this.openSession(id);
     const before = { ...session.counts };
     await this.sessions.setState(id, 'importing');
-    const scanned = await scanMedia(root, { maxFiles: this.options.maxFiles });
-    if (!scanned.ok) throw new DomainError('invalid_input', `the media could not be read: ${scanned.error.message}`);
-    const { scan } = scanned;
     const prefix = options.pathPrefix ?? '';
-    const toUpload: ScannedFile[] = [];
-    const bytesTotal = scan.files.reduce((sum, file) => sum + file.size, 0);
-    let bytesDone = 0;
+    const totals = await this.measure(root);
     let filesDone = 0;
+    let bytesDone = 0;
+    let lastProgress = 0;
     const progress = () => {
+      lastProgress = Date.now();
       session.events.emit('progress', {
         filesDone,
-        filesTotal: scan.files.length,
+        filesTotal: Math.max(totals.files, filesDone),
         bytesDone,
-        bytesTotal,
+        bytesTotal: Math.max(totals.bytes, bytesDone),
         counts: { ...session.counts },
       });
     };
-    for (const file of scan.files) {
-      const base = {
-        relative_path: prefix + file.path,
-        size: file.size,
-        sop_instance_uid: file.header?.SOPInstanceUID || null,
-        study_instance_uid: file.header?.StudyInstanceUID || null,
-        orthanc_instance_id: null,
-        orthanc_study_id: null,
-      };
-      const earlier =
-        file.header === undefined ? undefined : session.seenSopInstanceUids.get(file.header.SOPInstanceUID);
-      if (file.outcome === 'dicomdir') {
-        await this.record(id, session, { ...base, outcome: 'not-dicom', reason: 'DICOMDIR (the index of the media)' });
-      } else if (file.outcome === 'not-dicom') {
-        await this.record(id, session, {
-          ...base,
-          outcome: 'not-dicom',
-          reason: file.reason ?? file.fileType ?? 'not DICOM',
-        });
-      } else if (file.outcome === 'corrupt') {
-        await this.record(id, session, {
-          ...base,
-          outcome: 'corrupt',
-          reason: file.reason ?? file.reasonCode ?? 'corrupt',
-        });
-      } else if (file.flags.includes('duplicate-on-media') || earlier !== undefined) {
-        const first = earlier ?? prefix + (file.duplicateOf ?? '');
-        await this.record(id, session, {
-          ...base,
-          outcome: 'duplicate-on-media',
-          reason: `same SOP Instance UID as ${first}`,
-        });
-      } else {
-        toUpload.push(file);
-        if (file.header !== undefined) session.seenSopInstanceUids.set(file.header.SOPInstanceUID, base.relative_path);
-        continue;
-      }
-      filesDone++;
-      bytesDone += file.size;
-    }
     progress();
-
-    let lastProgress = 0;
+    let scanned: Awaited<ReturnType<typeof scanMedia>>;
     try {
-      await mapConcurrent(toUpload, this.options.concurrency, async (file) => {
-        const outcome = await this.uploader.upload(join(root, file.path));
-        const base = {
-          relative_path: prefix + file.path,
-          size: file.size,
-          sop_instance_uid: file.header?.SOPInstanceUID ?? null,
-          study_instance_uid: file.header?.StudyInstanceUID ?? null,
-        };
-        if (outcome.kind === 'rejected') {
-          await this.record(id, session, {
-            ...base,
-            outcome: 'rejected',
-            reason: outcome.reason,
-            orthanc_instance_id: null,
-            orthanc_study_id: null,
-          });
-        } else {
-          await this.record(id, session, {
-            ...base,
-            outcome: outcome.kind,
-            reason: null,
-            orthanc_instance_id: outcome.result.ID,
-            orthanc_study_id: outcome.result.ParentStudy,
-          });
-        }
-        filesDone++;
-        bytesDone += file.size;
-        if (Date.now() - lastProgress > 200) {
-          lastProgress = Date.now();
-          progress();
-        }
-      });
+      scanned = await scanMedia(
+        root,
+        { maxFiles: this.options.maxFiles, concurrency: this.options.concurrency },
+        {
+          onFile: async (file, absolutePath) => {
+            await this.importScannedFile(id, session, file, absolutePath, prefix);
+            filesDone++;
+            bytesDone += file.size;
+            if (Date.now() - lastProgress > 200) progress();
+          },
+        },
+      );
     } catch (error) {
       await this.flush(id, session);
       await this.sessions.setState(id, 'failed');
@@ -250,8 +239,9 @@ export class Importer {
       throw error;
     }
     await this.flush(id, session);
+    if (!scanned.ok) throw new DomainError('invalid_input', `the media could not be read: ${scanned.error.message}`);
     if (options.recordDicomdir === true) {
-      await this.sessions.setState(id, 'importing', { mediaIndex: summarizeMediaIndex(scan.dicomdir, prefix) });
+      await this.sessions.setState(id, 'importing', { mediaIndex: summarizeMediaIndex(scanned.scan.dicomdir, prefix) });
     }
     progress();
     const delta = { ...EMPTY_COUNTS };

@@ -13,9 +13,25 @@ import { summarizeMedia } from './scan-summary.ts';
 import { scanLimitsSchema, type ScanLimitsInput, type ScanResult, type ScannedFile } from './scan-types.ts';
 import { WalkLimitError, walkMedia, type MediaEntry } from './walk-media.ts';
 
+export interface ScanHooks {
+  /**
+   * Called as soon as each file is classified, inside the bounded pool of header reads, so a
+   * caller can act on files (the importer uploads them) while the walk and the reads go on.
+   * Its errors end the scan and are rethrown as they are.
+   */
+  onFile?(file: ScannedFile, absolutePath: string): Promise<void>;
+}
+
+/** Carries an error of a hook through the scan, to be told apart from the scan's own errors. */
+class HookFailure extends Error {
+  constructor(cause: unknown) {
+    super('scan hook failed', { cause });
+  }
+}
+
 /** Scans the folder `root`. Problems with files are data in the result; only problems with the
  * medium as a whole (missing root, limits exceeded) make it fail. */
-export async function scanMedia(root: string, limitsInput: ScanLimitsInput = {}): Promise<ScanResult> {
+export async function scanMedia(root: string, limitsInput: ScanLimitsInput = {}, hooks: ScanHooks = {}): Promise<ScanResult> {
   const limits = scanLimitsSchema.parse(limitsInput);
   try {
     const rootStat = await stat(root);
@@ -30,9 +46,18 @@ export async function scanMedia(root: string, limitsInput: ScanLimitsInput = {})
   try {
     scanned = await mapConcurrent(walkMedia(root, limits), limits.concurrency, async (entry) => {
       absolutePaths.set(entry.path, entry.absolutePath);
-      return scanEntry(entry, limits);
+      const file = await scanEntry(entry, limits);
+      if (hooks.onFile !== undefined) {
+        try {
+          await hooks.onFile(file, entry.absolutePath);
+        } catch (error) {
+          throw new HookFailure(error);
+        }
+      }
+      return file;
     });
   } catch (error) {
+    if (error instanceof HookFailure) throw error.cause;
     if (error instanceof WalkLimitError) return { ok: false, error: { code: error.code, message: error.message } };
     return { ok: false, error: { code: 'io-error', message: describe(error) } };
   }

@@ -13,6 +13,7 @@ import {
   importSessionSchema,
   importOutcomeSchema,
   mediaIndexSummarySchema,
+  sourceKindSchema,
 } from '../../domain/import-session.ts';
 import { STUDY_READERS } from '../../domain/roles.ts';
 import { extractZip } from '../../import/extract-zip.ts';
@@ -150,6 +151,7 @@ export function importRoutes(services: SidecarServices) {
       body: z.object({
         department: z.string().trim().min(1).max(64),
         sourceLabel: z.string().trim().max(200).default('web upload'),
+        sourceKind: sourceKindSchema.default('upload'),
         patient: claimedPatientSchema.default({}),
       }),
       response: z.object({ import: importSessionSchema }),
@@ -158,7 +160,7 @@ export function importRoutes(services: SidecarServices) {
           createdBy: { id: actor.userId, username: actor.username ?? 'unknown' },
           department: body.department,
           sourceLabel: body.sourceLabel,
-          sourceKind: 'upload',
+          sourceKind: body.sourceKind,
           patient: body.patient,
         });
         return { import: session };

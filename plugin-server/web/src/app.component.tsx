@@ -1,0 +1,85 @@
+// The shell: finds out whether there is a session, shows the login page until there is one, and
+// returns to it whenever the sidecar answers 401 (session expired or ended elsewhere).
+
+import { useCallback, useEffect, useState } from 'react';
+import { describeError, type ApiClient } from './api/api-client.ts';
+import { InboxPage } from './inbox/inbox.component.tsx';
+import { ImportMediaPage } from './import/import-media.component.tsx';
+import { AppHeader } from './layout/app-header.component.tsx';
+import { navigate, ROUTES, useRoute } from './routing/router.ts';
+import { LoginPage } from './session/login.component.tsx';
+import { currentSession, logout, type Session } from './session/session.resource.ts';
+
+type SessionState =
+  { status: 'checking' } | { status: 'anonymous'; notice?: string } | { status: 'active'; session: Session };
+
+export function App({ api }: { api: ApiClient }) {
+  const route = useRoute();
+  const [state, setState] = useState<SessionState>({ status: 'checking' });
+
+  useEffect(() => {
+    let cancelled = false;
+    currentSession(api).then(
+      (session) => {
+        if (!cancelled) setState(session === undefined ? { status: 'anonymous' } : { status: 'active', session });
+      },
+      (error: unknown) => {
+        if (!cancelled) setState({ status: 'anonymous', notice: describeError(error) });
+      },
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [api]);
+
+  useEffect(
+    () =>
+      api.onUnauthorized(() => {
+        setState({ status: 'anonymous', notice: 'Your session has ended. Please log in again.' });
+      }),
+    [api],
+  );
+
+  // Keep the address bar honest: /login while logged out, never /login while logged in.
+  useEffect(() => {
+    if (state.status === 'anonymous' && route !== ROUTES.login) navigate(ROUTES.login, { replace: true });
+    if (state.status === 'active' && route === ROUTES.login) navigate(ROUTES.importMedia, { replace: true });
+  }, [state.status, route]);
+
+  const onLoggedIn = useCallback((session: Session) => {
+    setState({ status: 'active', session });
+    navigate(ROUTES.importMedia, { replace: true });
+  }, []);
+
+  const onLogout = useCallback(async () => {
+    let notice = 'You have logged out.';
+    try {
+      await logout(api);
+    } catch (error) {
+      notice = `Logged out here, but the server did not confirm: ${describeError(error)}`;
+    }
+    setState({ status: 'anonymous', notice });
+  }, [api]);
+
+  if (state.status === 'checking') {
+    return (
+      <main className="page page--centered" aria-busy="true">
+        <p className="muted">Loading…</p>
+      </main>
+    );
+  }
+  if (state.status === 'anonymous') {
+    return <LoginPage api={api} notice={state.notice} onLoggedIn={onLoggedIn} />;
+  }
+  return (
+    <>
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <AppHeader user={state.session.user} route={route} onLogout={onLogout} />
+      <main id="main" className="page" tabIndex={-1}>
+        {route === ROUTES.inbox ? <InboxPage api={api} /> : <ImportMediaPage api={api} />}
+      </main>
+    </>
+  );
+}
