@@ -153,7 +153,13 @@ export class Importer {
   }
 
   /** Turns one classified file into its outcome: recorded as it is, or uploaded to Orthanc. */
-  private async importScannedFile(id: string, session: OpenSession, file: ScannedFile, absolutePath: string, prefix: string): Promise<void> {
+  private async importScannedFile(
+    id: string,
+    session: OpenSession,
+    file: ScannedFile,
+    absolutePath: string,
+    prefix: string,
+  ): Promise<void> {
     const relativePath = prefix + file.path;
     const base = {
       relative_path: relativePath,
@@ -167,16 +173,28 @@ export class Importer {
       return this.record(id, session, { ...base, outcome: 'not-dicom', reason: 'DICOMDIR (the index of the media)' });
     }
     if (file.outcome === 'not-dicom') {
-      return this.record(id, session, { ...base, outcome: 'not-dicom', reason: file.reason ?? file.fileType ?? 'not DICOM' });
+      return this.record(id, session, {
+        ...base,
+        outcome: 'not-dicom',
+        reason: file.reason ?? file.fileType ?? 'not DICOM',
+      });
     }
     if (file.outcome === 'corrupt' || file.header === undefined) {
-      return this.record(id, session, { ...base, outcome: 'corrupt', reason: file.reason ?? file.reasonCode ?? 'corrupt' });
+      return this.record(id, session, {
+        ...base,
+        outcome: 'corrupt',
+        reason: file.reason ?? file.reasonCode ?? 'corrupt',
+      });
     }
     // First come, first stored: the check and the claim happen before any await, so two workers
     // holding copies of one instance cannot both upload it.
     const earlier = session.seenSopInstanceUids.get(file.header.SOPInstanceUID);
     if (earlier !== undefined) {
-      return this.record(id, session, { ...base, outcome: 'duplicate-on-media', reason: `same SOP Instance UID as ${earlier}` });
+      return this.record(id, session, {
+        ...base,
+        outcome: 'duplicate-on-media',
+        reason: `same SOP Instance UID as ${earlier}`,
+      });
     }
     session.seenSopInstanceUids.set(file.header.SOPInstanceUID, relativePath);
     const outcome = await this.uploader.upload(absolutePath);
@@ -197,7 +215,11 @@ export class Importer {
    * recorded. Files are uploaded as the scan classifies them (header reads and uploads overlap).
    * Returns the counts of this call.
    */
-  async importFolder(id: string, root: string, options: { recordDicomdir?: boolean; pathPrefix?: string } = {}): Promise<ImportCounts> {
+  async importFolder(
+    id: string,
+    root: string,
+    options: { recordDicomdir?: boolean; pathPrefix?: string } = {},
+  ): Promise<ImportCounts> {
     const session = await this.openSession(id);
     const before = { ...session.counts };
     await this.sessions.setState(id, 'importing');

@@ -31,7 +31,11 @@ class HookFailure extends Error {
 
 /** Scans the folder `root`. Problems with files are data in the result; only problems with the
  * medium as a whole (missing root, limits exceeded) make it fail. */
-export async function scanMedia(root: string, limitsInput: ScanLimitsInput = {}, hooks: ScanHooks = {}): Promise<ScanResult> {
+export async function scanMedia(
+  root: string,
+  limitsInput: ScanLimitsInput = {},
+  hooks: ScanHooks = {},
+): Promise<ScanResult> {
   const limits = scanLimitsSchema.parse(limitsInput);
   try {
     const rootStat = await stat(root);
