@@ -1,0 +1,159 @@
+// `outside`: the sidecar's command line. Each command loads the same validated configuration.
+import { randomBytes } from 'node:crypto';
+import { text } from 'node:stream/consumers';
+import { parseArgs } from 'node:util';
+import { AuditLog } from '../audit/audit-log.ts';
+import { UserStore } from '../auth/users.ts';
+import { configOptions, loadConfig } from '../config/config-loader.ts';
+import { migrateToLatest, openSqlite } from '../db/database.ts';
+import { DomainError } from '../domain/errors.ts';
+import { roleSchema } from '../domain/roles.ts';
+import { claimedPatientSchema } from '../domain/import-session.ts';
+import { importCommand } from './import-command.ts';
+import { Sidecar } from '../server.ts';
+
+const USAGE = `usage: outside <command> [options]
+
+commands:
+  serve                          run the sidecar (HTTP, change feed)
+  user add --username NAME --role ROLE [--role ROLE] [--display-name TEXT] [--password-stdin]
+                                 create a user; without --password-stdin a strong password is
+                                 generated and printed once
+  import PATH|FILE.zip [--mrn MRN] [--name NAME] [--birth-date YYYYMMDD] [--department DEPT]
+                                 import a folder or zip into the staging Orthanc; exit 0 only if
+                                 every DICOM file was stored or already stored
+  audit verify                   check the audit log's hash chain; exit 1 at the first broken row
+  config                         list every configuration option, its variable and default
+
+common options:
+  --config FILE                  JSON configuration file (or OUTSIDE_CONFIG)
+`;
+
+async function withDatabase<T>(
+  configFile: string | undefined,
+  work: (db: ReturnType<typeof openSqlite>) => Promise<T>,
+): Promise<T> {
+  const config = loadConfig(configFile === undefined ? {} : { file: configFile });
+  const database = openSqlite(config.database.sqlitePath);
+  try {
+    await migrateToLatest(database);
+    return await work(database);
+  } finally {
+    await database.close();
+  }
+}
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      config: { type: 'string' },
+      username: { type: 'string' },
+      role: { type: 'string', multiple: true },
+      'display-name': { type: 'string' },
+      'password-stdin': { type: 'boolean' },
+      mrn: { type: 'string' },
+      name: { type: 'string' },
+      'birth-date': { type: 'string' },
+      department: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  const [command, subcommand] = positionals;
+  if (values.help === true || command === undefined) {
+    process.stdout.write(USAGE);
+    return command === undefined && values.help !== true ? 2 : 0;
+  }
+
+  if (command === 'serve') {
+    const config = loadConfig(values.config === undefined ? {} : { file: values.config });
+    const sidecar = new Sidecar(config);
+    await sidecar.start();
+    const shutdown = () => {
+      sidecar.stop().then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
+    };
+    process.once('SIGTERM', shutdown);
+    process.once('SIGINT', shutdown);
+    return -1;
+  }
+
+  if (command === 'user' && subcommand === 'add') {
+    const username = values.username;
+    if (username === undefined) throw new DomainError('invalid_input', '--username is required');
+    const roles = (values.role ?? []).map((role) => {
+      const parsed = roleSchema.safeParse(role);
+      if (!parsed.success)
+        throw new DomainError('invalid_input', `unknown role ${role} (${roleSchema.options.join(', ')})`);
+      return parsed.data;
+    });
+    const generated = values['password-stdin'] !== true;
+    const password = generated
+      ? randomBytes(15).toString('base64url')
+      : (await text(process.stdin)).replace(/\r?\n$/, '');
+    await withDatabase(values.config, async ({ db }) => {
+      const user = await new UserStore(db).create({
+        username,
+        displayName: values['display-name'] ?? username,
+        password,
+        roles,
+      });
+      await new AuditLog(db).record({
+        type: 'userManagement',
+        actor: { userId: null, username: 'cli', sourceIp: null },
+        object: { type: 'user', id: user.id },
+        details: { action: 'user created', roles: user.roles },
+      });
+      process.stdout.write(`created user ${user.username} (${user.roles.join(', ')})\n`);
+      if (generated) process.stdout.write(`password: ${password}\n`);
+    });
+    return 0;
+  }
+
+  if (command === 'audit' && subcommand === 'verify') {
+    return withDatabase(values.config, async ({ db }) => {
+      const result = await new AuditLog(db).verify();
+      if (result.ok) {
+        process.stdout.write(`audit log intact: ${result.checked} events verified\n`);
+        return 0;
+      }
+      process.stdout.write(
+        `audit log BROKEN at event ${result.brokenSeq}: ${result.reason} (${result.checked} events verified before it)\n`,
+      );
+      return 1;
+    });
+  }
+
+  if (command === 'import') {
+    if (subcommand === undefined) throw new DomainError('invalid_input', 'import needs a folder or a zip file');
+    const config = loadConfig(values.config === undefined ? {} : { file: values.config });
+    const patient = claimedPatientSchema.parse({ mrn: values.mrn, name: values.name, birthDate: values['birth-date'] });
+    return importCommand(config, { path: subcommand, department: values.department ?? 'radiology', ...patient });
+  }
+
+  if (command === 'config') {
+    for (const option of configOptions()) {
+      process.stdout.write(
+        `${option.path}\n  env: ${option.env}\n  default: ${JSON.stringify(option.defaultValue)}\n  ${option.description}\n`,
+      );
+    }
+    return 0;
+  }
+
+  process.stderr.write(`unknown command: ${positionals.join(' ')}\n\n${USAGE}`);
+  return 2;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code >= 0) process.exitCode = code;
+  },
+  (error: unknown) => {
+    const message = error instanceof DomainError || error instanceof TypeError ? error.message : String(error);
+    process.stderr.write(`outside: ${message}\n`);
+    process.exitCode = 1;
+  },
+);
