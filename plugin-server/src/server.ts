@@ -1,4 +1,5 @@
 import type { Server } from 'node:http';
+import { Hl7Bridge } from '@outside/hl7-bridge';
 import type { AddressInfo } from 'node:net';
 import { AuditLog } from './audit/audit-log.ts';
 import { LoginThrottle } from './auth/login-throttle.ts';
@@ -77,6 +78,26 @@ export class Sidecar {
       loginThrottle: new LoginThrottle(),
       audit,
       changeFeed: new ChangeFeedFollower(db, orthanc, config.changes, log),
+      hl7: config.hl7.enabled
+        ? new Hl7Bridge({
+            db,
+            config: config.hl7,
+            logger: log.child({ component: 'hl7' }),
+            onAlert: (alert) => {
+              audit
+                .record({
+                  type: 'securityAlert',
+                  outcome: 'seriousFailure',
+                  actor: { userId: null, username: 'system:hl7', sourceIp: null },
+                  object: { type: 'hl7', id: alert.type },
+                  details: { ...alert },
+                })
+                .catch((error: unknown) =>
+                  log.error({ err: error, alert: alert.type }, 'could not audit an HL7 alert'),
+                );
+            },
+          })
+        : undefined,
     };
     return this.services;
   }
@@ -96,6 +117,9 @@ export class Sidecar {
     const address = this.server?.address() as AddressInfo;
     this.url = `http://${this.config.http.host}:${address.port}`;
     if (this.options.followChanges !== false) services.changeFeed.start();
+    const hl7Address = await services.hl7?.start();
+    if (hl7Address !== undefined)
+      services.log.info({ host: hl7Address.host, port: hl7Address.port }, 'HL7 MLLP listener started');
     this.sessionSweeper = setInterval(() => {
       services.sessions
         .purgeExpired()
@@ -108,6 +132,7 @@ export class Sidecar {
   async stop(): Promise<void> {
     clearInterval(this.sessionSweeper);
     await this.services?.changeFeed.stop();
+    await this.services?.hl7?.stop();
     const server = this.server;
     if (server !== undefined) {
       server.closeAllConnections();

@@ -1,3 +1,4 @@
+import type { Hl7Bridge } from '@outside/hl7-bridge';
 import type { Kysely } from 'kysely';
 import type { AuditLog } from './audit/audit-log.ts';
 import type { LoginThrottle } from './auth/login-throttle.ts';
@@ -22,4 +23,6 @@ export interface SidecarServices {
   audit: AuditLog;
   changeFeed: ChangeFeedFollower;
   importer: Importer;
+  /** Absent when the HL7 listener is turned off in the configuration. */
+  hl7: Hl7Bridge | undefined;
 }

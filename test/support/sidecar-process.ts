@@ -27,6 +27,7 @@ export async function spawnSidecar(
       OUTSIDE_ORTHANC_USERNAME: orthanc.credentials.username,
       OUTSIDE_ORTHANC_PASSWORD: orthanc.credentials.password,
       OUTSIDE_LOG_LEVEL: 'warn',
+      OUTSIDE_HL7_PORT: '0',
       ...env,
     },
     stdio: ['ignore', 'inherit', 'inherit'],

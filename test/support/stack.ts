@@ -33,6 +33,7 @@ export function sidecarConfig(orthanc: RunningOrthanc, databasePath: string, ove
         ...overrides.orthanc,
       },
       changes: { pollIntervalMs: 100, gapSweepDelayMs: 0, ...overrides.changes },
+      hl7: { port: 0, ...overrides.hl7 },
       log: { level: process.env.OUTSIDE_TEST_LOG ?? 'silent', ...overrides.log },
     },
   });

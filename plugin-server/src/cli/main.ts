@@ -137,7 +137,7 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'config') {
     for (const option of configOptions()) {
       process.stdout.write(
-        `${option.path}\n  env: ${option.env}\n  default: ${JSON.stringify(option.defaultValue)}\n  ${option.description}\n`,
+        `${option.path}\n  env: ${option.env}\n  default: ${option.optional ? '(none)' : JSON.stringify(option.defaultValue)}\n  ${option.description}\n`,
       );
     }
     return 0;

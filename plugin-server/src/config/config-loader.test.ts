@@ -10,7 +10,7 @@ describe('configuration', () => {
     expect(options.length).toBeGreaterThan(10);
     for (const option of options) {
       expect(option.description, option.path).not.toBe('');
-      expect(option.defaultValue, option.path).not.toBeUndefined();
+      if (!option.optional) expect(option.defaultValue, option.path).not.toBeUndefined();
     }
   });
 

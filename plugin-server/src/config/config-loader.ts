@@ -11,6 +11,8 @@ export interface ConfigOption {
   description: string;
   defaultValue: unknown;
   kind: 'string' | 'number' | 'boolean';
+  /** Optional options (e.g. TLS file paths) have no default: absent means "not used". */
+  optional: boolean;
 }
 
 function upperSnake(name: string): string {
@@ -47,6 +49,7 @@ export function configOptions(): ConfigOption[] {
         description: leaf.description ?? '',
         defaultValue: defaults[section]?.[key],
         kind,
+        optional: leaf instanceof z.ZodOptional,
       });
     }
   }

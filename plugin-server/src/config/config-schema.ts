@@ -1,3 +1,4 @@
+import { hl7ConfigSchema } from '@outside/hl7-bridge';
 import { z } from 'zod';
 
 // Every option has a default and a description; `outside config` prints them with their
@@ -97,6 +98,11 @@ export const configSchema = z.strictObject({
         .enum(['auto', 'always', 'never'])
         .default('auto')
         .describe('Secure flag of the session cookie; `auto` sets it on HTTPS requests.'),
+    })
+    .prefault({}),
+  hl7: hl7ConfigSchema
+    .extend({
+      enabled: z.boolean().default(true).describe('Run the HL7 MLLP listener and the processing of received messages.'),
     })
     .prefault({}),
   log: z

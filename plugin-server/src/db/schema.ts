@@ -1,3 +1,4 @@
+import type { Hl7Tables } from '@outside/hl7-bridge';
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
 
 // Row types of the sidecar database. Timestamps are ISO-8601 UTC text and JSON columns are text,
@@ -119,7 +120,7 @@ export interface ImportStudiesTable {
   instance_count: number;
 }
 
-export interface Database {
+export interface CoreTables {
   users: UsersTable;
   sessions: SessionsTable;
   audit_events: AuditEventsTable;
@@ -130,6 +131,9 @@ export interface Database {
   import_files: ImportFilesTable;
   import_studies: ImportStudiesTable;
 }
+
+/** Every table of the sidecar database: its own, and those the HL7 bridge owns. */
+export type Database = CoreTables & Hl7Tables;
 
 export type UserRow = Selectable<UsersTable>;
 export type NewUserRow = Insertable<UsersTable>;

@@ -10,6 +10,7 @@ import { serveUi } from './static-ui.ts';
 import { adminRoutes } from './routes/admin-routes.ts';
 import { authRoutes } from './routes/auth-routes.ts';
 import { healthRoutes } from './routes/health-routes.ts';
+import { hl7Routes } from './routes/hl7-routes.ts';
 import { importRoutes } from './routes/import-routes.ts';
 import { studyRoutes } from './routes/study-routes.ts';
 import { DomainError } from '../domain/errors.ts';
@@ -23,6 +24,7 @@ export function allRoutes(services: SidecarServices): RouteDefinition[] {
     ...authRoutes(services),
     ...studyRoutes(services),
     ...importRoutes(services),
+    ...hl7Routes(services),
     ...adminRoutes(services),
   ];
 }
