@@ -14,6 +14,7 @@ import { loggedIn } from '../support/users.ts';
 import { printTable, timed, type BenchRow } from './bench-support.ts';
 
 const run = promisify(execFile);
+const ROUNDS = 3;
 const cli = join(import.meta.dirname, '..', '..', 'plugin-server', 'src', 'cli.ts');
 
 async function listFiles(folder: string): Promise<string[]> {
@@ -188,28 +189,34 @@ export async function importBench(): Promise<void> {
       ...(note === undefined ? {} : { note }),
     });
 
-    const rows: BenchRow[] = [];
-    rows.push(row('raw REST, 1 connection', await rawRest(files, 1)));
-    rows.push(row('raw REST, 8 connections', await rawRest(files, 8)));
-    rows.push(row('storescu, 1 association', await storescu(cd.root, files.length)));
-    rows.push(
-      row(
-        'outside import (CLI)',
-        await outsideImport(cd.root, files.length, scratch),
-        'includes scan and process start',
-      ),
-    );
-    rows.push(row('outside import (in-process)', await inProcessImport(cd.root, files.length), 'scan, upload, finish'));
-    rows.push(row('HTTP multipart upload (API)', await httpUpload(cd.root, files), '32 files/request, 3 in flight'));
-    const best = rows.slice(0, 3).reduce((a, b) => (a.instances / a.seconds >= b.instances / b.seconds ? a : b));
+    // Each path runs ROUNDS times, interleaved, and keeps its best time: on a shared two-core
+    // machine a single run mostly measures what else was running.
+    const paths: [string, () => Promise<number>, string?][] = [
+      ['raw REST, 1 connection', () => rawRest(files, 1)],
+      ['raw REST, 8 connections', () => rawRest(files, 8)],
+      ['storescu, 1 association', () => storescu(cd.root, files.length)],
+      ['outside import (CLI)', () => outsideImport(cd.root, files.length, scratch), 'includes scan and process start'],
+      ['outside import (in-process)', () => inProcessImport(cd.root, files.length), 'scan, upload, finish'],
+      ['HTTP multipart upload (API)', () => httpUpload(cd.root, files), '32 files/request, 3 in flight'],
+    ];
+    const best = new Map<string, number>();
+    for (let round = 1; round <= ROUNDS; round++) {
+      for (const [name, measure] of paths) {
+        const seconds = await measure();
+        best.set(name, Math.min(best.get(name) ?? Infinity, seconds));
+      }
+    }
+    const rows: BenchRow[] = paths.map(([name, , note]) => row(name, best.get(name) ?? NaN, note));
+    const fastestRaw = rows.slice(0, 3).reduce((a, b) => (a.seconds <= b.seconds ? a : b));
     printTable(
-      `Import of ${files.length} CT slices (${(bytes / 1024 / 1024).toFixed(0)} MB); fastest raw path: ${best.name}`,
+      `Import of ${files.length} CT slices (${(bytes / 1024 / 1024).toFixed(0)} MB), best of ${ROUNDS}; fastest raw path: ${fastestRaw.name}`,
       rows,
-      best.name,
+      fastestRaw.name,
     );
-    const outside = rows[3];
-    if (outside !== undefined) {
-      console.log(`\noutside import / fastest raw = ${(best.seconds / outside.seconds).toFixed(2)} (target >= 0.9)`);
+    console.log('');
+    for (const name of ['outside import (CLI)', 'outside import (in-process)']) {
+      const ours = rows.find((candidate) => candidate.name === name);
+      if (ours !== undefined) console.log(`${name} / fastest raw = ${(fastestRaw.seconds / ours.seconds).toFixed(2)} (target >= 0.9)`);
     }
   } finally {
     await temp.cleanup();

@@ -5,8 +5,12 @@ import { useCallback, useEffect, useState } from 'react';
 import { describeError, type ApiClient } from './api/api-client.ts';
 import { InboxPage } from './inbox/inbox.component.tsx';
 import { ImportMediaPage } from './import/import-media.component.tsx';
+import { Hl7MessagesPage } from './hl7/hl7-messages.component.tsx';
+import { OrdersPage } from './hl7/orders.component.tsx';
+import { OutboxPage } from './hl7/outbox.component.tsx';
+import { PatientsPage } from './hl7/patients.component.tsx';
 import { AppHeader } from './layout/app-header.component.tsx';
-import { navigate, ROUTES, useRoute } from './routing/router.ts';
+import { mayOpen, navigate, ROUTES, useRoute, type RoutePath } from './routing/router.ts';
 import { LoginPage } from './session/login.component.tsx';
 import { currentSession, logout, type Session } from './session/session.resource.ts';
 
@@ -78,8 +82,31 @@ export function App({ api }: { api: ApiClient }) {
       </a>
       <AppHeader user={state.session.user} route={route} onLogout={onLogout} />
       <main id="main" className="page" tabIndex={-1}>
-        {route === ROUTES.inbox ? <InboxPage api={api} /> : <ImportMediaPage api={api} />}
+        {mayOpen(route, state.session.user.roles) ? (
+          <Page route={route} api={api} />
+        ) : (
+          <p className="notice notice--info" role="alert">
+            This page is not available with your roles.
+          </p>
+        )}
       </main>
     </>
   );
+}
+
+function Page({ route, api }: { route: RoutePath; api: ApiClient }) {
+  switch (route) {
+    case ROUTES.inbox:
+      return <InboxPage api={api} />;
+    case ROUTES.hl7Messages:
+      return <Hl7MessagesPage api={api} />;
+    case ROUTES.orders:
+      return <OrdersPage api={api} />;
+    case ROUTES.patients:
+      return <PatientsPage api={api} />;
+    case ROUTES.outbox:
+      return <OutboxPage api={api} />;
+    default:
+      return <ImportMediaPage api={api} />;
+  }
 }

@@ -1,12 +1,15 @@
-// The bar at the top of every page: product name, the two pages, who is logged in and as what.
+// The bar at the top of every page: product name, the pages the user's roles may open, who is
+// logged in and as what.
 
 import type { MouseEvent } from 'react';
-import { navigate, ROUTES, type RoutePath } from '../routing/router.ts';
+import { HL7_ROUTES, mayOpen, navigate, ROUTES, type RoutePath } from '../routing/router.ts';
 import type { SessionUser } from '../session/session.resource.ts';
 
-const NAVIGATION: readonly { path: RoutePath; label: string }[] = [
+/** `section`: the pages the entry stands for (its own page included); the HL7 pages are one entry. */
+const NAVIGATION: readonly { path: RoutePath; label: string; section?: readonly RoutePath[] }[] = [
   { path: ROUTES.importMedia, label: 'Import media' },
   { path: ROUTES.inbox, label: 'Inbox' },
+  { path: ROUTES.hl7Messages, label: 'HL7', section: HL7_ROUTES },
 ];
 
 export function AppHeader({
@@ -29,12 +32,12 @@ export function AppHeader({
       <div className="app-header__inner">
         <span className="app-header__brand">Outside Studies</span>
         <nav className="app-header__nav" aria-label="Main">
-          {NAVIGATION.map(({ path, label }) => (
+          {NAVIGATION.filter(({ path }) => mayOpen(path, user.roles)).map(({ path, label, section }) => (
             <a
               key={path}
               href={path}
               className="app-header__link"
-              aria-current={route === path ? 'page' : undefined}
+              aria-current={route === path ? 'page' : section?.includes(route) === true ? 'true' : undefined}
               onClick={follow(path)}
             >
               {label}

@@ -1,10 +1,28 @@
 // A few pages, routed with the History API: the sidecar answers any non-API page path with
-// index.html (src/web/static-ui.ts), so /import and /inbox survive a reload and a bookmark.
+// index.html (src/web/static-ui.ts), so /import, /inbox and the HL7 pages survive a reload and a
+// bookmark. A page's own state that should too (the message or order opened) is in the query.
 
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
+import type { Role } from '../../../src/domain/roles.ts';
 
-export const ROUTES = { login: '/login', importMedia: '/import', inbox: '/inbox' } as const;
+export const ROUTES = {
+  login: '/login',
+  importMedia: '/import',
+  inbox: '/inbox',
+  hl7Messages: '/hl7/messages',
+  orders: '/hl7/orders',
+  patients: '/hl7/patients',
+  outbox: '/hl7/outbox',
+} as const;
 export type RoutePath = (typeof ROUTES)[keyof typeof ROUTES];
+
+/** The HL7 section: one entry in the main navigation, its pages in a navigation of their own. */
+export const HL7_ROUTES: readonly RoutePath[] = [ROUTES.hl7Messages, ROUTES.orders, ROUTES.patients, ROUTES.outbox];
+
+/** Pages for some roles only (the sidecar answers 403 to the others anyway); the rest are for all. */
+const ROUTE_ROLES: Partial<Record<RoutePath, readonly Role[]>> = Object.fromEntries(
+  HL7_ROUTES.map((route) => [route, ['radiology']]),
+);
 
 const KNOWN: ReadonlySet<string> = new Set(Object.values(ROUTES));
 const NAVIGATE_EVENT = 'outside:navigate';
@@ -15,26 +33,56 @@ export function routeOf(pathname: string): RoutePath {
   return KNOWN.has(path) ? (path as RoutePath) : ROUTES.importMedia;
 }
 
-export function navigate(path: RoutePath, options: { replace?: boolean } = {}): void {
-  if (window.location.pathname === path) return;
+/** Whether a user with these roles may open the page. */
+export function mayOpen(route: RoutePath, roles: readonly Role[]): boolean {
+  const allowed = ROUTE_ROLES[route];
+  return allowed === undefined || allowed.some((role) => roles.includes(role));
+}
+
+/** The address of a page with query parameters (undefined and '' values are left out). */
+export function hrefOf(path: RoutePath, query: Readonly<Record<string, string | number | undefined>> = {}): string {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value !== undefined && value !== '') search.set(key, String(value));
+  }
+  const text = search.toString();
+  return text === '' ? path : `${path}?${text}`;
+}
+
+/** Goes to a page (`path` may carry a query made by hrefOf). */
+export function navigate(path: RoutePath | string, options: { replace?: boolean } = {}): void {
+  if (`${window.location.pathname}${window.location.search}` === path) return;
   if (options.replace === true) window.history.replaceState(null, '', path);
   else window.history.pushState(null, '', path);
   window.dispatchEvent(new Event(NAVIGATE_EVENT));
 }
 
-/** The current page; re-renders on back/forward and on navigate(). */
-export function useRoute(): RoutePath {
-  const [route, setRoute] = useState<RoutePath>(() => routeOf(window.location.pathname));
+/** Calls `update` on back/forward and on navigate(). */
+function useLocationChange(update: () => void): void {
   useEffect(() => {
-    const update = (): void => {
-      setRoute(routeOf(window.location.pathname));
-    };
     window.addEventListener('popstate', update);
     window.addEventListener(NAVIGATE_EVENT, update);
     return () => {
       window.removeEventListener('popstate', update);
       window.removeEventListener(NAVIGATE_EVENT, update);
     };
-  }, []);
+  }, [update]);
+}
+
+/** The current page; re-renders on back/forward and on navigate(). */
+export function useRoute(): RoutePath {
+  const [route, setRoute] = useState<RoutePath>(() => routeOf(window.location.pathname));
+  useLocationChange(useCallback(() => setRoute(routeOf(window.location.pathname)), []));
   return route;
+}
+
+function queryParameter(name: string): string {
+  return new URLSearchParams(window.location.search).get(name) ?? '';
+}
+
+/** One query parameter of the current address ('' when absent); re-renders when it changes. */
+export function useQueryParameter(name: string): string {
+  const [value, setValue] = useState(() => queryParameter(name));
+  useLocationChange(useCallback(() => setValue(queryParameter(name)), [name]));
+  return value;
 }
