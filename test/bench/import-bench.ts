@@ -216,7 +216,8 @@ export async function importBench(): Promise<void> {
     console.log('');
     for (const name of ['outside import (CLI)', 'outside import (in-process)']) {
       const ours = rows.find((candidate) => candidate.name === name);
-      if (ours !== undefined) console.log(`${name} / fastest raw = ${(fastestRaw.seconds / ours.seconds).toFixed(2)} (target >= 0.9)`);
+      if (ours !== undefined)
+        console.log(`${name} / fastest raw = ${(fastestRaw.seconds / ours.seconds).toFixed(2)} (target >= 0.9)`);
     }
   } finally {
     await temp.cleanup();
