@@ -1,5 +1,4 @@
 import type { Server } from 'node:http';
-import { Hl7Bridge } from '@outside/hl7-bridge';
 import type { AddressInfo } from 'node:net';
 import { AuditLog } from './audit/audit-log.ts';
 import { LoginThrottle } from './auth/login-throttle.ts';
@@ -13,7 +12,6 @@ import { createLogger, type Logger } from './logger.ts';
 import { OrthancClient } from './orthanc/orthanc-client.ts';
 import { InstanceUploader } from './orthanc/upload-instance-file.ts';
 import type { SidecarServices } from './services.ts';
-import { createApp } from './web/app.ts';
 import type { RouteDefinition } from './web/route-registry.ts';
 
 export interface SidecarOptions {
@@ -78,32 +76,35 @@ export class Sidecar {
       loginThrottle: new LoginThrottle(),
       audit,
       changeFeed: new ChangeFeedFollower(db, orthanc, config.changes, log),
-      hl7: config.hl7.enabled
-        ? new Hl7Bridge({
-            db,
-            config: config.hl7,
-            logger: log.child({ component: 'hl7' }),
-            onAlert: (alert) => {
-              audit
-                .record({
-                  type: 'securityAlert',
-                  outcome: 'seriousFailure',
-                  actor: { userId: null, username: 'system:hl7', sourceIp: null },
-                  object: { type: 'hl7', id: alert.type },
-                  details: { ...alert },
-                })
-                .catch((error: unknown) =>
-                  log.error({ err: error, alert: alert.type }, 'could not audit an HL7 alert'),
-                );
-            },
-          })
-        : undefined,
+      hl7: undefined,
     };
     return this.services;
   }
 
   async start(): Promise<void> {
     const services = await this.open();
+    // Loaded here, not at the top: commands that only open the services (`outside import`) start
+    // in a fraction of the time without the web layer and the HL7 parser.
+    const [{ createApp }, { Hl7Bridge }] = await Promise.all([import('./web/app.ts'), import('@outside/hl7-bridge')]);
+    if (this.config.hl7.enabled) {
+      const { audit, log } = services;
+      services.hl7 = new Hl7Bridge({
+        db: services.db,
+        config: this.config.hl7,
+        logger: log.child({ component: 'hl7' }),
+        onAlert: (alert) => {
+          audit
+            .record({
+              type: 'securityAlert',
+              outcome: 'seriousFailure',
+              actor: { userId: null, username: 'system:hl7', sourceIp: null },
+              object: { type: 'hl7', id: alert.type },
+              details: { ...alert },
+            })
+            .catch((error: unknown) => log.error({ err: error, alert: alert.type }, 'could not audit an HL7 alert'));
+        },
+      });
+    }
     const { app, routes } = createApp(services);
     this.routes = routes;
     await new Promise<void>((resolve, reject) => {

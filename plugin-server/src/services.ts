@@ -23,6 +23,6 @@ export interface SidecarServices {
   audit: AuditLog;
   changeFeed: ChangeFeedFollower;
   importer: Importer;
-  /** Absent when the HL7 listener is turned off in the configuration. */
+  /** Set by `Sidecar.start()`; absent when the HL7 listener is turned off in the configuration. */
   hl7: Hl7Bridge | undefined;
 }

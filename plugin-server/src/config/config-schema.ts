@@ -1,4 +1,4 @@
-import { hl7ConfigSchema } from '@outside/hl7-bridge';
+import { hl7ConfigSchema } from '@outside/hl7-bridge/config';
 import { z } from 'zod';
 
 // Every option has a default and a description; `outside config` prints them with their

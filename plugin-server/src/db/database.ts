@@ -5,7 +5,7 @@ import { Kysely, SqliteDialect } from 'kysely';
 import { Migrator, type Migration, type MigrationProvider } from 'kysely/migration';
 import { foundationMigration } from './migrations/0001-foundation.ts';
 import { importsMigration } from './migrations/0002-imports.ts';
-import { hl7Migration, withStatementCache } from '@outside/hl7-bridge';
+import { hl7Migration, withStatementCache } from '@outside/hl7-bridge/storage';
 import { migrationContext, type Dialect } from './migration-context.ts';
 import type { Database } from './schema.ts';
 

@@ -24,7 +24,10 @@ export class InstanceUploader {
   constructor(options: { url: string; authorization: string; maxSockets: number; timeoutMs: number }) {
     this.url = new URL('/instances', options.url);
     this.authorization = options.authorization;
-    this.agent = new Agent({ keepAlive: true, maxSockets: options.maxSockets });
+    // Orthanc answers `Keep-Alive: timeout=1`, and Node's agent drops a socket once that hint minus
+    // agentKeepAliveTimeoutBuffer (1 s by default) has passed: at once. Every upload then paid a
+    // new TCP connection; with a small buffer the sockets are reused back to back.
+    this.agent = new Agent({ keepAlive: true, maxSockets: options.maxSockets, agentKeepAliveTimeoutBuffer: 100 });
     this.timeoutMs = options.timeoutMs;
   }
 
