@@ -7,10 +7,9 @@ import { formatDateTime, fullStop } from '../format/format.ts';
 import { ROUTES } from '../routing/router.ts';
 import { formatPair, messageTextForDisplay, orDash } from './hl7-format.ts';
 import { getMessage, reprocessMessage, type InboxMessage } from './hl7-messages.resource.ts';
-import { PageLink } from './page-link.component.tsx';
+import { DetailCard, DetailFrame } from './detail-frame.component.tsx';
 import { StateBadge } from './state-badge.component.tsx';
 import { useDetail } from './use-detail.ts';
-import { useHeadingFocus } from './use-detail-focus.ts';
 
 type Action = { status: 'idle' } | { status: 'working' } | { status: 'done' } | { status: 'error'; message: string };
 
@@ -24,7 +23,6 @@ const WATCH_LOOKS = 15;
 export function Hl7MessageDetail({ api, id, onChanged }: { api: ApiClient; id: number; onChanged: () => void }) {
   const load = useCallback((signal: AbortSignal) => getMessage(api, id, signal), [api, id]);
   const detail = useDetail(load);
-  const headingRef = useHeadingFocus(detail.data !== undefined);
   const [action, setAction] = useState<Action>({ status: 'idle' });
   const looksLeft = useRef(0);
   const waiting = detail.state.status === 'loaded' && detail.state.data.message.state === 'pending';
@@ -50,32 +48,17 @@ export function Hl7MessageDetail({ api, id, onChanged }: { api: ApiClient; id: n
 
   const message = detail.data?.message;
   return (
-    <div className="stack">
-      <PageLink href={ROUTES.hl7Messages} className="back-link">
-        ← All messages
-      </PageLink>
-      <header className="page-header">
-        <h1 ref={headingRef} tabIndex={-1}>
-          {message === undefined ? 'HL7 message' : `HL7 message ${message.control_id ?? `#${message.id}`}`}
-        </h1>
-        <button type="button" className="button" onClick={detail.reload} disabled={detail.state.status === 'loading'}>
-          {detail.state.status === 'loading' && detail.data !== undefined ? 'Refreshing…' : 'Refresh'}
-        </button>
-      </header>
-      {detail.state.status === 'error' && (
-        <p className="notice notice--error" role="alert">
-          The message cannot be loaded: {fullStop(detail.state.message)}
-        </p>
-      )}
-      {detail.data === undefined && detail.state.status === 'loading' && <p className="muted">Loading…</p>}
-      {message !== undefined && detail.data !== undefined && (
+    <DetailFrame
+      back={{ href: ROUTES.hl7Messages, label: 'All messages' }}
+      title={message === undefined ? 'HL7 message' : `HL7 message ${message.control_id ?? `#${message.id}`}`}
+      what="message"
+      detail={detail}
+    >
+      {(data) => (
         <>
-          <section className="card" aria-labelledby="message-summary">
-            <h2 id="message-summary" className="card__title">
-              Summary
-            </h2>
-            <MessageFacts message={message} />
-            {message.state === 'failed' && (
+          <DetailCard id="message-summary" title="Summary">
+            <MessageFacts message={data.message} />
+            {data.message.state === 'failed' && (
               <div className="button-row">
                 <button
                   type="button"
@@ -98,26 +81,20 @@ export function Hl7MessageDetail({ api, id, onChanged }: { api: ApiClient; id: n
                 Re-processing was refused: {fullStop(action.message)}
               </p>
             )}
-          </section>
-          <section className="card" aria-labelledby="message-raw">
-            <h2 id="message-raw" className="card__title">
-              Message as received
-            </h2>
+          </DetailCard>
+          <DetailCard id="message-raw" title="Message as received">
             <pre className="hl7-text" data-testid="hl7-raw-message">
-              {messageTextForDisplay(detail.data.rawText)}
+              {messageTextForDisplay(data.rawText)}
             </pre>
-          </section>
-          <section className="card" aria-labelledby="message-ack">
-            <h2 id="message-ack" className="card__title">
-              Acknowledgement sent
-            </h2>
+          </DetailCard>
+          <DetailCard id="message-ack" title="Acknowledgement sent">
             <pre className="hl7-text" data-testid="hl7-ack-message">
-              {messageTextForDisplay(detail.data.ackText)}
+              {messageTextForDisplay(data.ackText)}
             </pre>
-          </section>
+          </DetailCard>
         </>
       )}
-    </div>
+    </DetailFrame>
   );
 }
 

@@ -3,57 +3,39 @@
 
 import { useCallback } from 'react';
 import type { ApiClient } from '../api/api-client.ts';
-import { formatDateTime, fullStop } from '../format/format.ts';
-import { hrefOf, ROUTES } from '../routing/router.ts';
-import { describeEventDetails, formatPair, orderLabel, orderPatientName, orDash } from './hl7-format.ts';
+import { formatDateTime } from '../format/format.ts';
+import { ROUTES } from '../routing/router.ts';
+import { DataTable } from './data-table.component.tsx';
+import { DetailCard, DetailFrame } from './detail-frame.component.tsx';
+import { formatPair, orderLabel, orderPatientName, orDash } from './hl7-format.ts';
 import { stateLabel } from './hl7-states.ts';
+import { historyColumns } from './history-columns.component.tsx';
 import { getOrder, type Order, type OrderEvent } from './orders.resource.ts';
-import { PageLink } from './page-link.component.tsx';
 import { StateBadge } from './state-badge.component.tsx';
 import { useDetail } from './use-detail.ts';
-import { useHeadingFocus } from './use-detail-focus.ts';
 
 export function OrderDetailView({ api, id }: { api: ApiClient; id: number }) {
   const load = useCallback((signal: AbortSignal) => getOrder(api, id, signal), [api, id]);
   const detail = useDetail(load);
-  const headingRef = useHeadingFocus(detail.data !== undefined);
   const order = detail.data?.order;
   return (
-    <div className="stack">
-      <PageLink href={ROUTES.orders} className="back-link">
-        ← All orders
-      </PageLink>
-      <header className="page-header">
-        <h1 ref={headingRef} tabIndex={-1}>
-          {order === undefined ? 'Order' : `Order ${orderLabel(order)}`}
-        </h1>
-        <button type="button" className="button" onClick={detail.reload} disabled={detail.state.status === 'loading'}>
-          {detail.state.status === 'loading' && detail.data !== undefined ? 'Refreshing…' : 'Refresh'}
-        </button>
-      </header>
-      {detail.state.status === 'error' && (
-        <p className="notice notice--error" role="alert">
-          The order cannot be loaded: {fullStop(detail.state.message)}
-        </p>
-      )}
-      {detail.data === undefined && detail.state.status === 'loading' && <p className="muted">Loading…</p>}
-      {order !== undefined && detail.data !== undefined && (
+    <DetailFrame
+      back={{ href: ROUTES.orders, label: 'All orders' }}
+      title={order === undefined ? 'Order' : `Order ${orderLabel(order)}`}
+      what="order"
+      detail={detail}
+    >
+      {(data) => (
         <>
-          <section className="card" aria-labelledby="order-summary">
-            <h2 id="order-summary" className="card__title">
-              Order
-            </h2>
-            <OrderFacts order={order} />
-          </section>
-          <section className="card" aria-labelledby="order-history">
-            <h2 id="order-history" className="card__title">
-              History
-            </h2>
-            <OrderHistory events={detail.data.events} />
-          </section>
+          <DetailCard id="order-summary" title="Order">
+            <OrderFacts order={data.order} />
+          </DetailCard>
+          <DetailCard id="order-history" title="History">
+            <OrderHistory events={data.events} />
+          </DetailCard>
         </>
       )}
-    </div>
+    </DetailFrame>
   );
 }
 
@@ -156,42 +138,18 @@ function OrderFacts({ order }: { order: Order }) {
   );
 }
 
+const HISTORY_COLUMNS = historyColumns<OrderEvent>([
+  { header: 'Order control', className: 'code', cell: (event) => orDash(event.order_control) },
+  {
+    header: 'Status',
+    cell: (event) =>
+      event.status_before === null || event.status_before === event.status_after
+        ? stateLabel(event.status_after)
+        : `${stateLabel(event.status_before)} → ${stateLabel(event.status_after)}`,
+  },
+]);
+
 function OrderHistory({ events }: { events: readonly OrderEvent[] }) {
   if (events.length === 0) return <p className="muted">No changes recorded.</p>;
-  return (
-    <div className="table-wrap">
-      <table className="table table--compact" data-testid="order-events">
-        <thead>
-          <tr>
-            <th scope="col">When</th>
-            <th scope="col">Event</th>
-            <th scope="col">Order control</th>
-            <th scope="col">Status</th>
-            <th scope="col">Details</th>
-            <th scope="col">Message</th>
-          </tr>
-        </thead>
-        <tbody>
-          {events.map((event) => (
-            <tr key={event.id}>
-              <td className="nowrap">{formatDateTime(event.occurred_at)}</td>
-              <td>{stateLabel(event.event)}</td>
-              <td className="code">{orDash(event.order_control)}</td>
-              <td>
-                {event.status_before === null || event.status_before === event.status_after
-                  ? stateLabel(event.status_after)
-                  : `${stateLabel(event.status_before)} → ${stateLabel(event.status_after)}`}
-              </td>
-              <td className="text-break">{orDash(describeEventDetails(event.details))}</td>
-              <td>
-                <PageLink href={hrefOf(ROUTES.hl7Messages, { id: event.inbox_message_id })}>
-                  #{event.inbox_message_id}
-                </PageLink>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
-  );
+  return <DataTable className="table table--compact" testId="order-events" columns={HISTORY_COLUMNS} rows={events} />;
 }

@@ -3,63 +3,42 @@
 
 import { useCallback } from 'react';
 import type { ApiClient } from '../api/api-client.ts';
-import { formatDateTime, fullStop } from '../format/format.ts';
+import { formatDateTime } from '../format/format.ts';
 import { hrefOf, ROUTES } from '../routing/router.ts';
-import { describeEventDetails, formatPair, orDash, patientName } from './hl7-format.ts';
-import { stateLabel } from './hl7-states.ts';
+import { DataTable, type Column } from './data-table.component.tsx';
+import { DetailCard, DetailFrame } from './detail-frame.component.tsx';
+import { formatPair, orDash, patientName } from './hl7-format.ts';
+import { historyColumns } from './history-columns.component.tsx';
 import { PageLink } from './page-link.component.tsx';
 import { getPatient, type Patient, type PatientEvent, type PatientIdentifier } from './patients.resource.ts';
 import { StateBadge } from './state-badge.component.tsx';
 import { useDetail } from './use-detail.ts';
-import { useHeadingFocus } from './use-detail-focus.ts';
 
 export function PatientDetailView({ api, id }: { api: ApiClient; id: number }) {
   const load = useCallback((signal: AbortSignal) => getPatient(api, id, signal), [api, id]);
   const detail = useDetail(load);
-  const headingRef = useHeadingFocus(detail.data !== undefined);
   const patient = detail.data?.patient;
   return (
-    <div className="stack">
-      <PageLink href={ROUTES.patients} className="back-link">
-        ← All patients
-      </PageLink>
-      <header className="page-header">
-        <h1 ref={headingRef} tabIndex={-1}>
-          {patient === undefined ? 'Patient' : `Patient ${patient.mrn}`}
-        </h1>
-        <button type="button" className="button" onClick={detail.reload} disabled={detail.state.status === 'loading'}>
-          {detail.state.status === 'loading' && detail.data !== undefined ? 'Refreshing…' : 'Refresh'}
-        </button>
-      </header>
-      {detail.state.status === 'error' && (
-        <p className="notice notice--error" role="alert">
-          The patient cannot be loaded: {fullStop(detail.state.message)}
-        </p>
-      )}
-      {detail.data === undefined && detail.state.status === 'loading' && <p className="muted">Loading…</p>}
-      {patient !== undefined && detail.data !== undefined && (
+    <DetailFrame
+      back={{ href: ROUTES.patients, label: 'All patients' }}
+      title={patient === undefined ? 'Patient' : `Patient ${patient.mrn}`}
+      what="patient"
+      detail={detail}
+    >
+      {(data) => (
         <>
-          <section className="card" aria-labelledby="patient-summary">
-            <h2 id="patient-summary" className="card__title">
-              Patient
-            </h2>
-            <PatientFacts patient={patient} />
-          </section>
-          <section className="card" aria-labelledby="patient-identifiers">
-            <h2 id="patient-identifiers" className="card__title">
-              Identifiers (PID-3)
-            </h2>
-            <IdentifierTable identifiers={detail.data.identifiers} />
-          </section>
-          <section className="card" aria-labelledby="patient-history">
-            <h2 id="patient-history" className="card__title">
-              History
-            </h2>
-            <PatientHistory events={detail.data.events} />
-          </section>
+          <DetailCard id="patient-summary" title="Patient">
+            <PatientFacts patient={data.patient} />
+          </DetailCard>
+          <DetailCard id="patient-identifiers" title="Identifiers (PID-3)">
+            <IdentifierTable identifiers={data.identifiers} />
+          </DetailCard>
+          <DetailCard id="patient-history" title="History">
+            <PatientHistory events={data.events} />
+          </DetailCard>
         </>
       )}
-    </div>
+    </DetailFrame>
   );
 }
 
@@ -119,71 +98,36 @@ function PatientFacts({ patient }: { patient: Patient }) {
   );
 }
 
+const IDENTIFIER_COLUMNS: readonly Column<PatientIdentifier>[] = [
+  { header: 'Identifier', className: 'code', cell: (identifier) => identifier.identifier },
+  { header: 'Type', cell: (identifier) => orDash(identifier.identifier_type) },
+  { header: 'Assigning authority', cell: (identifier) => orDash(identifier.assigning_authority) },
+  {
+    header: 'Universal ID',
+    className: 'text-break',
+    cell: (identifier) =>
+      formatPair(identifier.assigning_authority_universal_id, identifier.assigning_authority_universal_id_type),
+  },
+  { header: 'Facility', cell: (identifier) => orDash(identifier.assigning_facility) },
+];
+
 function IdentifierTable({ identifiers }: { identifiers: readonly PatientIdentifier[] }) {
   if (identifiers.length === 0) return <p className="muted">No identifiers recorded.</p>;
   return (
-    <div className="table-wrap">
-      <table className="table table--compact" data-testid="patient-identifiers">
-        <thead>
-          <tr>
-            <th scope="col">Identifier</th>
-            <th scope="col">Type</th>
-            <th scope="col">Assigning authority</th>
-            <th scope="col">Universal ID</th>
-            <th scope="col">Facility</th>
-          </tr>
-        </thead>
-        <tbody>
-          {identifiers.map((identifier) => (
-            <tr key={identifier.id}>
-              <td className="code">{identifier.identifier}</td>
-              <td>{orDash(identifier.identifier_type)}</td>
-              <td>{orDash(identifier.assigning_authority)}</td>
-              <td className="text-break">
-                {formatPair(
-                  identifier.assigning_authority_universal_id,
-                  identifier.assigning_authority_universal_id_type,
-                )}
-              </td>
-              <td>{orDash(identifier.assigning_facility)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      className="table table--compact"
+      testId="patient-identifiers"
+      columns={IDENTIFIER_COLUMNS}
+      rows={identifiers}
+    />
   );
 }
 
+const HISTORY_COLUMNS = historyColumns<PatientEvent>([
+  { header: 'Message type', className: 'code', cell: (event) => event.message_type },
+]);
+
 function PatientHistory({ events }: { events: readonly PatientEvent[] }) {
   if (events.length === 0) return <p className="muted">No changes recorded.</p>;
-  return (
-    <div className="table-wrap">
-      <table className="table table--compact" data-testid="patient-events">
-        <thead>
-          <tr>
-            <th scope="col">When</th>
-            <th scope="col">Event</th>
-            <th scope="col">Message type</th>
-            <th scope="col">Details</th>
-            <th scope="col">Message</th>
-          </tr>
-        </thead>
-        <tbody>
-          {events.map((event) => (
-            <tr key={event.id}>
-              <td className="nowrap">{formatDateTime(event.occurred_at)}</td>
-              <td>{stateLabel(event.event)}</td>
-              <td className="code">{event.message_type}</td>
-              <td className="text-break">{orDash(describeEventDetails(event.details))}</td>
-              <td>
-                <PageLink href={hrefOf(ROUTES.hl7Messages, { id: event.inbox_message_id })}>
-                  #{event.inbox_message_id}
-                </PageLink>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
-  );
+  return <DataTable className="table table--compact" testId="patient-events" columns={HISTORY_COLUMNS} rows={events} />;
 }

@@ -138,20 +138,10 @@ export function ImportReport({
         <div className="table-wrap">
           <table className="table table--compact" data-testid="report-problems">
             <caption>Files needing attention ({problems.length.toLocaleString('en-US')})</caption>
-            <thead>
-              <tr>
-                <th scope="col">File</th>
-                <th scope="col">Outcome</th>
-                <th scope="col">Reason</th>
-              </tr>
-            </thead>
+            <FileOutcomeHead />
             <tbody>
               {problems.map((problem) => (
-                <tr key={`${problem.path}\u0000${problem.outcome}`}>
-                  <td className="path">{problem.path}</td>
-                  <td>{OUTCOME_LABELS[problem.outcome] ?? problem.outcome}</td>
-                  <td>{problem.reason ?? '–'}</td>
-                </tr>
+                <FileOutcomeRow key={`${problem.path}\u0000${problem.outcome}`} file={problem} />
               ))}
             </tbody>
           </table>
@@ -163,20 +153,10 @@ export function ImportReport({
             {plural(notStored.length + skipped.length, 'other file')} not stored (not DICOM, DICOMDIR index, duplicates)
           </summary>
           <table className="table table--compact">
-            <thead>
-              <tr>
-                <th scope="col">File</th>
-                <th scope="col">Outcome</th>
-                <th scope="col">Reason</th>
-              </tr>
-            </thead>
+            <FileOutcomeHead />
             <tbody>
               {notStored.map((file) => (
-                <tr key={`${file.path}\u0000${file.outcome}`}>
-                  <td className="path">{file.path}</td>
-                  <td>{OUTCOME_LABELS[file.outcome] ?? file.outcome}</td>
-                  <td>{file.reason ?? '–'}</td>
-                </tr>
+                <FileOutcomeRow key={`${file.path}\u0000${file.outcome}`} file={file} />
               ))}
               {skipped.map((file) => (
                 <tr key={`${file.path}\u0000skipped`}>
@@ -193,6 +173,29 @@ export function ImportReport({
         </details>
       )}
     </section>
+  );
+}
+
+/** Head of the tables that list files with what became of them (FileOutcomeRow). */
+function FileOutcomeHead() {
+  return (
+    <thead>
+      <tr>
+        <th scope="col">File</th>
+        <th scope="col">Outcome</th>
+        <th scope="col">Reason</th>
+      </tr>
+    </thead>
+  );
+}
+
+function FileOutcomeRow({ file }: { file: FileOutcome }) {
+  return (
+    <tr>
+      <td className="path">{file.path}</td>
+      <td>{OUTCOME_LABELS[file.outcome] ?? file.outcome}</td>
+      <td>{file.reason ?? '–'}</td>
+    </tr>
   );
 }
 
