@@ -119,6 +119,7 @@ Outside Studies is running.
   Staging Orthanc:           ${staging.httpUrl}  DICOM ${staging.aet}@127.0.0.1:${staging.dicomPort}  (sidecar only)
   Demo radiology PACS:       ${radiology.httpUrl}  DICOM ${radiology.aet}@127.0.0.1:${radiology.dicomPort}
   Demo cardiology PACS:      ${cardiology.httpUrl}  DICOM ${cardiology.aet}@127.0.0.1:${cardiology.dicomPort}
+  HL7 MLLP listener:         ${services.hl7?.address === undefined ? 'off' : `127.0.0.1:${services.hl7.address.port}`}
 
   Demo logins (also in .data/secrets.json):
 ${keys.demoUsers.map((user) => `    ${user.username.padEnd(10)} ${user.password}   ${user.roles.join(', ')}`).join('\n')}
