@@ -62,3 +62,33 @@ describe('Orthanc process supervisor', () => {
     }
   });
 });
+
+describe('Orthanc process supervisor, parent death', () => {
+  it('stops the Orthanc it started when the starting process is killed', async () => {
+    const { spawn } = await import('node:child_process');
+    const script = `
+      import { startOrthanc } from ${JSON.stringify(new URL('./orthanc-process.ts', import.meta.url).pathname)};
+      const orthanc = await startOrthanc({ profile: 'staging' });
+      console.log(orthanc.pid);
+      setInterval(() => {}, 1000);
+    `;
+    const parent = spawn(process.execPath, ['--input-type=module', '-e', script], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const pid = await new Promise<number>((resolve) =>
+      parent.stdout.once('data', (data: Buffer) => resolve(Number(data.toString().trim()))),
+    );
+    expect(existsSync(`/proc/${pid}`)).toBe(true);
+    parent.kill('SIGKILL');
+    const deadline = Date.now() + 15_000;
+    while (
+      existsSync(`/proc/${pid}`) &&
+      readFileSync(`/proc/${pid}/stat`, 'utf8').split(' ')[2] !== 'Z' &&
+      Date.now() < deadline
+    ) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const gone = !existsSync(`/proc/${pid}`) || readFileSync(`/proc/${pid}/stat`, 'utf8').split(' ')[2] === 'Z';
+    expect(gone).toBe(true);
+  });
+});

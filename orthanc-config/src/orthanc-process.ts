@@ -104,7 +104,9 @@ async function startOnce(options: OrthancProcessOptions): Promise<RunningOrthanc
   const logPath = join(dataDir, 'orthanc.log');
   const log = createWriteStream(logPath, { flags: 'a' });
 
-  const child = spawn(orthancExecutable(), [configPath], {
+  // setpriv (util-linux) asks the kernel to SIGTERM Orthanc when this process dies, then execs it
+  // (same pid): a test runner killed mid-run leaves no Orthanc behind holding ports and CPU.
+  const child = spawn('setpriv', ['--pdeathsig', 'TERM', '--', orthancExecutable(), configPath], {
     env: { ...process.env, TCP_NODELAY: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
