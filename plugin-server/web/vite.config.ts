@@ -26,8 +26,9 @@ export default defineConfig(({ command }) => ({
     target: 'es2022',
   },
   server: {
-    // The UI reuses the pure DICOM detection of the sidecar's scanner (../src/import).
-    fs: { allow: [fileURLToPath(new URL('..', import.meta.url))] },
+    // The UI reuses the pure DICOM detection of the sidecar's scanner (../src/import) and the
+    // HL7 bridge's state lists (hl7-bridge/src/db/hl7-schema.ts).
+    fs: { allow: [fileURLToPath(new URL('../..', import.meta.url))] },
     proxy: { '/api': process.env.OUTSIDE_DEV_API ?? 'http://127.0.0.1:8080' },
   },
 }));

@@ -1,38 +1,16 @@
-// The HL7 bridge's states and event names, as its tables spell them
-// (hl7-bridge/src/db/hl7-schema.ts). Copied rather than imported: the UI bundles files from
-// plugin-server only (the Vite dev server serves nothing else), and that module is the bridge's
-// database schema. hl7-states.test.ts fails when the two lists drift apart.
-
-export const INBOX_STATES = ['pending', 'retry_wait', 'processed', 'failed', 'rejected'] as const;
-export type InboxState = (typeof INBOX_STATES)[number];
-
-export const ORDER_STATUSES = [
-  'new',
-  'scheduled',
-  'in_progress',
-  'held',
-  'completed',
-  'cancelled',
-  'discontinued',
-] as const;
-export type OrderStatus = (typeof ORDER_STATUSES)[number];
-
-export const ORDER_EVENTS = [
-  'created',
-  'updated',
-  'status_changed',
-  'cancelled',
-  'discontinued',
-  'no_change',
-  'patient_merged',
-] as const;
-
-export const PATIENT_EVENTS = ['created', 'updated', 'no_change', 'merged_into', 'merged_from'] as const;
-
-export const OUTBOX_STATES = ['pending', 'sending', 'sent', 'retry_wait', 'dead'] as const;
-export type OutboxState = (typeof OUTBOX_STATES)[number];
-
-export const OUTBOX_KINDS = ['order_request', 'application_ack'] as const;
+// The HL7 bridge's states and event names come from its schema module (type-only imports and
+// constant lists, safe in a browser bundle), so the UI and the tables cannot drift apart.
+export {
+  INBOX_STATES,
+  ORDER_EVENTS,
+  ORDER_STATUSES,
+  OUTBOX_KINDS,
+  OUTBOX_STATES,
+  PATIENT_EVENTS,
+  type InboxState,
+  type OrderStatus,
+  type OutboxState,
+} from '@outside/hl7-bridge/schema';
 
 /** How a state or event reads on screen: words, not identifiers. */
 export function stateLabel(state: string): string {
