@@ -1,3 +1,4 @@
+import { ORDER_STATUSES } from '@outside/hl7-bridge/schema';
 import { z } from 'zod';
 
 // Inputs and outputs of the pure matching logic (DESIGN.md section 6). The shapes are our own,
@@ -47,16 +48,7 @@ export const knownPatientSchema = z.object({
 });
 export type KnownPatient = z.infer<typeof knownPatientSchema>;
 
-/** Order statuses, as the HL7 bridge stores them (hl7_orders.status). */
-export const ORDER_STATUSES = [
-  'new',
-  'scheduled',
-  'in_progress',
-  'held',
-  'completed',
-  'cancelled',
-  'discontinued',
-] as const;
+/** Order statuses, as the HL7 bridge stores them (hl7_orders.status): one list, the bridge's. */
 export const orderStatusSchema = z.enum(ORDER_STATUSES);
 export type OrderStatus = z.infer<typeof orderStatusSchema>;
 

@@ -6,6 +6,7 @@ import type {
   MatchWorklistReason,
   OutsideStudy,
 } from './match-types.ts';
+import { candidateOrder, JANE_MRN, knownPatient, OTHER_UID, outsideStudy, STUDY_UID } from './matching-fixtures.ts';
 
 // A labelled corpus of synthetic reconciliation cases (issue 5, "Tests that must exist"). Every
 // person, number and UID is invented. Each case states what a careful radiology clerk would do:
@@ -31,53 +32,11 @@ export const CORPUS_CONFIG: MatchConfigInput = {
   localIssuer: 'HOSP',
 };
 
-const STUDY_UID = '1.2.826.0.1.3680043.10.543.7001';
-const OTHER_UID = '1.2.826.0.1.3680043.10.543.9999';
+const patient = knownPatient;
+const study = outsideStudy;
+const order = candidateOrder;
 
-function patient(mrn: string, name: string, birthDate: string | null, sex: string | null): KnownPatient {
-  return { mrn, mrnIssuer: 'HOSP', name, birthDate, sex };
-}
-
-const JANE = patient('MRN1001', 'DOE^JANE', '1980-01-15', 'F');
-
-function study(overrides: Partial<OutsideStudy> = {}): OutsideStudy {
-  return {
-    StudyInstanceUID: STUDY_UID,
-    originalPatientId: 'EXT-55',
-    originalIssuerOfPatientId: 'ST ELSEWHERE',
-    patientName: 'DOE^JANE',
-    patientBirthDate: '19800115',
-    patientSex: 'F',
-    accessionNumber: 'OUT123',
-    studyDate: '20260310',
-    modalities: ['CT'],
-    studyDescription: 'CT CHEST W CONTRAST',
-    department: 'Radiology',
-    claimedMrn: { mrn: 'MRN1001', issuer: null },
-    ...overrides,
-  };
-}
-
-/** An open "outside study import" CT order for Jane Doe, two days after the study. */
-function order(id: string, overrides: Partial<CandidateOrder> = {}): CandidateOrder {
-  return {
-    id,
-    status: 'new',
-    mrn: 'MRN1001',
-    mrnIssuer: 'HOSP',
-    patientName: 'DOE^JANE',
-    patientBirthDate: '1980-01-15',
-    patientSex: 'F',
-    accessionNumber: `ACC${id}`,
-    procedureCode: 'XIMP',
-    procedureText: 'OUTSIDE CT IMPORT',
-    modality: 'CT',
-    studyInstanceUid: null,
-    orderedAt: '2026-03-12T09:00:00Z',
-    department: 'Radiology',
-    ...overrides,
-  };
-}
+const JANE = patient(JANE_MRN, 'DOE^JANE', '1980-01-15', 'F');
 
 /** An ordinary local CT chest order (not an outside-study code). */
 function localOrder(id: string, overrides: Partial<CandidateOrder> = {}): CandidateOrder {

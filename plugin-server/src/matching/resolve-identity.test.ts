@@ -1,36 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { matchConfig } from './match-study.ts';
 import type { KnownPatient, OutsideStudy } from './match-types.ts';
+import { knownPatient, outsideStudy } from './matching-fixtures.ts';
 import { comparePatient, resolveIdentity } from './resolve-identity.ts';
 
 const config = matchConfig({ localIssuer: 'HOSP' });
 
-function patient(
-  mrn: string,
-  name: string,
-  birthDate: string | null,
-  sex: string | null,
-  mrnIssuer = 'HOSP',
-): KnownPatient {
-  return { mrn, mrnIssuer, name, birthDate, sex };
-}
+const patient = knownPatient;
 
+/** An outside study without a claimed MRN or department: identity must come from demographics. */
 function study(overrides: Partial<OutsideStudy> = {}): OutsideStudy {
-  return {
-    StudyInstanceUID: '1.2.3',
-    originalPatientId: 'EXT-1',
-    originalIssuerOfPatientId: 'ELSEWHERE',
-    patientName: 'DOE^JANE',
-    patientBirthDate: '19800115',
-    patientSex: 'F',
-    accessionNumber: 'OUT1',
-    studyDate: '20260310',
-    modalities: ['CT'],
-    studyDescription: 'CT CHEST',
-    department: null,
-    claimedMrn: null,
-    ...overrides,
-  };
+  return outsideStudy({ studyDescription: 'CT CHEST', department: null, claimedMrn: null, ...overrides });
 }
 
 const jane = patient('M1', 'DOE^JANE', '1980-01-15', 'F');

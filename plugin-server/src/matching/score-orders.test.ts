@@ -1,49 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { matchConfig } from './match-study.ts';
-import type { CandidateOrder, EvidenceField, KnownPatient, OrderScore, OutsideStudy } from './match-types.ts';
+import type { CandidateOrder, EvidenceField, OrderScore, OutsideStudy } from './match-types.ts';
+import { candidateOrder, JANE_MRN, knownPatient, outsideStudy, STUDY_UID } from './matching-fixtures.ts';
 import { POINTS, decideOrderMatch, scoreOrder, scoreOrders } from './score-orders.ts';
 
 const config = matchConfig({ outsideStudyImportCodes: ['XIMP'], secondReadCodes: ['X2RD'], localIssuer: 'HOSP' });
-const UID = '1.2.3.4';
-const patient: KnownPatient = { mrn: 'M1', mrnIssuer: 'HOSP', name: 'DOE^JANE', birthDate: '1980-01-15', sex: 'F' };
-
-function study(overrides: Partial<OutsideStudy> = {}): OutsideStudy {
-  return {
-    StudyInstanceUID: UID,
-    originalPatientId: 'EXT-1',
-    originalIssuerOfPatientId: 'ELSEWHERE',
-    patientName: 'DOE^JANE',
-    patientBirthDate: '19800115',
-    patientSex: 'F',
-    accessionNumber: 'OUT1',
-    studyDate: '20260310',
-    modalities: ['CT'],
-    studyDescription: 'CT CHEST W CONTRAST',
-    department: 'Radiology',
-    claimedMrn: { mrn: 'M1', issuer: null },
-    ...overrides,
-  };
-}
-
-function order(id: string, overrides: Partial<CandidateOrder> = {}): CandidateOrder {
-  return {
-    id,
-    status: 'new',
-    mrn: 'M1',
-    mrnIssuer: 'HOSP',
-    patientName: 'DOE^JANE',
-    patientBirthDate: '1980-01-15',
-    patientSex: 'F',
-    accessionNumber: `A${id}`,
-    procedureCode: 'XIMP',
-    procedureText: 'OUTSIDE CT IMPORT',
-    modality: 'CT',
-    studyInstanceUid: null,
-    orderedAt: '2026-03-12T09:00:00Z',
-    department: 'Radiology',
-    ...overrides,
-  };
-}
+const UID = STUDY_UID;
+const patient = knownPatient(JANE_MRN, 'DOE^JANE', '1980-01-15', 'F');
+const study = outsideStudy;
+const order = candidateOrder;
 
 function field(score: OrderScore, name: EvidenceField) {
   return score.evidence.find((item) => item.field === name);
@@ -106,7 +71,12 @@ describe('scoreOrder evidence per field', () => {
   });
 
   it('has no evidence about the outside accession number', () => {
-    const score = scoreOrder(study({ accessionNumber: 'AO1' }), patient, order('O1'), config);
+    const score = scoreOrder(
+      study({ accessionNumber: order('O1').accessionNumber ?? '' }),
+      patient,
+      order('O1'),
+      config,
+    );
     expect(score).toEqual(scoreOrder(study({ accessionNumber: 'X' }), patient, order('O1'), config));
   });
 });
