@@ -5,6 +5,8 @@ import { LoginThrottle } from './auth/login-throttle.ts';
 import { SessionStore } from './auth/sessions.ts';
 import { UserStore } from './auth/users.ts';
 import { ChangeFeedFollower } from './changes/change-feed.ts';
+import { CoercionWorker } from './coerce/coercion-worker.ts';
+import { Reconciler } from './reconcile/reconciler.ts';
 import type { Config } from './config/config-schema.ts';
 import { migrateToLatest, openSqlite, type OpenDatabase } from './db/database.ts';
 import { Importer } from './import/importer.ts';
@@ -17,6 +19,8 @@ import type { RouteDefinition } from './web/route-registry.ts';
 export interface SidecarOptions {
   /** Run the change-feed follower (tests of the HTTP layer alone may turn it off). */
   followChanges?: boolean;
+  /** Run the matching and coercion workers. */
+  reconcile?: boolean;
   logger?: Logger;
 }
 
@@ -62,8 +66,25 @@ export class Sidecar {
       maxSockets: config.import.concurrency * 2,
       timeoutMs: config.orthanc.requestTimeoutMs,
     });
+    const coercion = new CoercionWorker({
+      db,
+      orthanc,
+      audit,
+      log: log.child({ component: 'coercion' }),
+      config: config.coercion,
+    });
+    const reconciler = new Reconciler({
+      db,
+      config,
+      audit,
+      log: log.child({ component: 'matching' }),
+      pollIntervalMs: config.coercion.pollIntervalMs,
+      onCoercionQueued: () => coercion.wake(),
+    });
     this.services = {
       config,
+      reconciler,
+      coercion,
       log,
       db,
       orthanc,
@@ -118,6 +139,10 @@ export class Sidecar {
     const address = this.server?.address() as AddressInfo;
     this.url = `http://${this.config.http.host}:${address.port}`;
     if (this.options.followChanges !== false) services.changeFeed.start();
+    if (this.options.reconcile !== false) {
+      services.reconciler.start();
+      services.coercion.start();
+    }
     const hl7Address = await services.hl7?.start();
     if (hl7Address !== undefined)
       services.log.info({ host: hl7Address.host, port: hl7Address.port }, 'HL7 MLLP listener started');
@@ -133,6 +158,8 @@ export class Sidecar {
   async stop(): Promise<void> {
     clearInterval(this.sessionSweeper);
     await this.services?.changeFeed.stop();
+    await this.services?.reconciler.stop();
+    await this.services?.coercion.stop();
     await this.services?.hl7?.stop();
     const server = this.server;
     if (server !== undefined) {

@@ -5,6 +5,8 @@ import type { LoginThrottle } from './auth/login-throttle.ts';
 import type { SessionStore } from './auth/sessions.ts';
 import type { UserStore } from './auth/users.ts';
 import type { ChangeFeedFollower } from './changes/change-feed.ts';
+import type { CoercionWorker } from './coerce/coercion-worker.ts';
+import type { Reconciler } from './reconcile/reconciler.ts';
 import type { Config } from './config/config-schema.ts';
 import type { Database } from './db/schema.ts';
 import type { Importer } from './import/importer.ts';
@@ -23,6 +25,10 @@ export interface SidecarServices {
   audit: AuditLog;
   changeFeed: ChangeFeedFollower;
   importer: Importer;
+  /** Matching worker: HL7 order/patient events and studies flagged for matching. */
+  reconciler: Reconciler;
+  /** Rewrites reconciled studies in Orthanc. */
+  coercion: CoercionWorker;
   /** Set by `Sidecar.start()`; absent when the HL7 listener is turned off in the configuration. */
   hl7: Hl7Bridge | undefined;
 }

@@ -2,7 +2,7 @@
 // fresh database, and stops both afterwards.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { freePort, startOrthanc, type RunningOrthanc } from '@outside/orthanc-config';
 import { createLogger, loadConfig, Sidecar, type ConfigInput } from '@outside/plugin-server';
 
@@ -34,6 +34,12 @@ export function sidecarConfig(orthanc: RunningOrthanc, databasePath: string, ove
       },
       changes: { pollIntervalMs: 100, gapSweepDelayMs: 0, ...overrides.changes },
       hl7: { port: 0, ...overrides.hl7 },
+      coercion: {
+        spoolDir: join(dirname(databasePath), 'coercion-spool'),
+        pollIntervalMs: 100,
+        retryBaseMs: 500,
+        ...overrides.coercion,
+      },
       log: { level: process.env.OUTSIDE_TEST_LOG ?? 'silent', ...overrides.log },
     },
   });

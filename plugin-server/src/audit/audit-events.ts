@@ -12,6 +12,8 @@ export const AUDIT_EVENTS = {
   studyExported: { id: '110106', name: 'Export', action: 'R' },
   studyDeleted: { id: '110105', name: 'DICOM Study Deleted', action: 'D' },
   orderRecord: { id: '110109', name: 'Order Record', action: 'U' },
+  /** A study's identifiers decided or rewritten (match, confirm, un-match, re-key, coercion). */
+  studyReconciled: { id: '110103', name: 'DICOM Instances Accessed', action: 'U' },
   auditLogUsed: { id: '110101', name: 'Audit Log Used', action: 'R' },
   userManagement: { id: '110113', name: 'Security Alert', action: 'U' },
 } as const;

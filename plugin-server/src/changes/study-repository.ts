@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import { z } from 'zod';
 import type { Database, StudyRow } from '../db/schema.ts';
+import { requeueLastDone } from '../coerce/coercion-jobs.ts';
 import type { Study, StudySnapshot } from '../domain/study.ts';
 import { checkTransition, studyStateSchema, type StudyState } from '../domain/study-state.ts';
 
@@ -59,9 +60,20 @@ export async function upsertStudySnapshot(db: Executor, snapshot: StudySnapshot)
   const now = new Date().toISOString();
   const existing = await db
     .selectFrom('studies')
-    .select(['id', 'state'])
+    .select(['id', 'state', 'coerced_patient_id'])
     .where('study_instance_uid', '=', snapshot.StudyInstanceUID)
     .executeTakeFirst();
+  if (
+    existing !== undefined &&
+    existing.coerced_patient_id !== null &&
+    snapshot.original.patientId !== existing.coerced_patient_id
+  ) {
+    // Instances of a reconciled study under another Patient ID: a re-import of the media, or
+    // the source side of a coercion in progress. The row keeps describing the coerced study;
+    // the last coercion runs again and folds the stray copy into it (no duplicate study).
+    await requeueLastDone(db, existing.id);
+    return;
+  }
   const described = {
     orthanc_id: snapshot.orthancId,
     study_date: snapshot.studyDate,
@@ -100,7 +112,7 @@ export async function upsertStudySnapshot(db: Executor, snapshot: StudySnapshot)
     await db.updateTable('studies').set(described).where('id', '=', id).execute();
   }
   if (snapshot.isStable && state === 'received' && checkTransition(state, 'ready').ok) {
-    await db.updateTable('studies').set({ state: 'ready' }).where('id', '=', id).execute();
+    await db.updateTable('studies').set({ state: 'ready', match_needed: 1 }).where('id', '=', id).execute();
     await recordTransition(db, id, state, 'ready', CHANGE_FEED_ACTOR, 'Orthanc reports the study stable');
   }
 }

@@ -1,5 +1,6 @@
 import { hl7ConfigSchema } from '@outside/hl7-bridge/config';
 import { z } from 'zod';
+import { matchConfigSchema } from '../matching/match-types.ts';
 
 // Every option has a default and a description; `outside config` prints them with their
 // environment variable (config-loader.ts: `OUTSIDE_` + the path in upper snake case).
@@ -103,6 +104,37 @@ export const configSchema = z.strictObject({
   hl7: hl7ConfigSchema
     .extend({
       enabled: z.boolean().default(true).describe('Run the HL7 MLLP listener and the processing of received messages.'),
+    })
+    .prefault({}),
+  matching: matchConfigSchema.prefault({}),
+  coercion: z
+    .strictObject({
+      modifyingSystem: z
+        .string()
+        .default('OUTSIDE-STUDIES')
+        .describe('Modifying System (0400,0563) written in the Original Attributes Sequence.'),
+      issuerOfAccessionNumber: z
+        .string()
+        .default('')
+        .describe('Local Namespace Entity ID of the Issuer of Accession Number Sequence; empty: not written.'),
+      concurrency: z.number().int().min(1).max(32).default(4).describe('Instances rewritten at once.'),
+      spoolDir: z
+        .string()
+        .default('.data/coercion-spool')
+        .describe('Folder holding rewritten instances between delete and store (crash safety).'),
+      pollIntervalMs: z
+        .number()
+        .int()
+        .positive()
+        .default(500)
+        .describe('Pause of the matching and coercion workers when idle.'),
+      retryBaseMs: z
+        .number()
+        .int()
+        .positive()
+        .default(30_000)
+        .describe('First retry delay of a failed coercion; doubles up to 10 minutes.'),
+      maxAttempts: z.number().int().min(1).default(10).describe('Attempts before a coercion is marked failed.'),
     })
     .prefault({}),
   log: z

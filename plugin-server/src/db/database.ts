@@ -5,6 +5,7 @@ import { Kysely, SqliteDialect } from 'kysely';
 import { Migrator, type Migration, type MigrationProvider } from 'kysely/migration';
 import { foundationMigration } from './migrations/0001-foundation.ts';
 import { importsMigration } from './migrations/0002-imports.ts';
+import { reconciliationMigration } from './migrations/0004-reconciliation.ts';
 import { hl7Migration, withStatementCache } from '@outside/hl7-bridge/storage';
 import { migrationContext, type Dialect } from './migration-context.ts';
 import type { Database } from './schema.ts';
@@ -24,6 +25,7 @@ function migrations(dialect: Dialect): Record<string, Migration> {
     '0002-imports': importsMigration(context),
     // The HL7 bridge owns its tables (inbox, orders, patients, outbox) and their migration.
     '0003-hl7': hl7Migration(context),
+    '0004-reconciliation': reconciliationMigration(context),
   };
 }
 

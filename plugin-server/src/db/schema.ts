@@ -69,6 +69,34 @@ export interface StudiesTable {
   instance_count: number;
   first_seen_at: string;
   updated_at: string;
+  /** Department of the import that brought the study (the latest one). */
+  department: string | null;
+  /** The MRN the front desk said the study belongs to. */
+  claimed_mrn: string | null;
+  claimed_mrn_issuer: string | null;
+  /** JSON MatchResult of the last matching run. */
+  match_result: string | null;
+  matched_at: string | null;
+  /** Why the study waits on the radiology worklist; null when it does not. */
+  review_reason: string | null;
+  review_since: string | null;
+  /** How it was reconciled: auto, confirmed, manual, reference-only. */
+  resolution: string | null;
+  resolved_by: string | null;
+  /** The local identity the study is (or will be) coerced to. */
+  local_mrn: string | null;
+  local_mrn_issuer: string | null;
+  local_patient_name: string | null;
+  local_patient_birth_date: string | null;
+  local_patient_sex: string | null;
+  local_accession_number: string | null;
+  matched_order_id: number | null;
+  /** none | pending | done | failed: the state of the latest coercion job. */
+  coercion_state: string | null;
+  /** The Patient ID the study's coerced instances carry in Orthanc. */
+  coerced_patient_id: string | null;
+  /** 1 when matching must run again (new study, new or changed order, on demand). */
+  match_needed: Generated<number>;
 }
 
 export interface StudyTransitionsTable {
@@ -120,6 +148,29 @@ export interface ImportStudiesTable {
   instance_count: number;
 }
 
+export interface CoercionJobsTable {
+  id: Generated<number>;
+  study_id: string;
+  /** pending | running | retry_wait | done | failed | superseded */
+  state: string;
+  /** JSON CoercionPlan. */
+  plan: string;
+  orthanc_job_id: string | null;
+  attempts: Generated<number>;
+  last_error: string | null;
+  next_attempt_at: string | null;
+  requested_by: string;
+  created_at: string;
+  updated_at: string;
+  finished_at: string | null;
+}
+
+export interface EventCursorsTable {
+  name: string;
+  last_id: number;
+  updated_at: string;
+}
+
 export interface CoreTables {
   users: UsersTable;
   sessions: SessionsTable;
@@ -130,6 +181,8 @@ export interface CoreTables {
   import_sessions: ImportSessionsTable;
   import_files: ImportFilesTable;
   import_studies: ImportStudiesTable;
+  coercion_jobs: CoercionJobsTable;
+  event_cursors: EventCursorsTable;
 }
 
 /** Every table of the sidecar database: its own, and those the HL7 bridge owns. */
@@ -144,3 +197,4 @@ export type NewStudyRow = Insertable<StudiesTable>;
 export type StudyRowUpdate = Updateable<StudiesTable>;
 export type ImportSessionRow = Selectable<ImportSessionsTable>;
 export type NewImportFileRow = Insertable<ImportFilesTable>;
+export type CoercionJobRow = Selectable<CoercionJobsTable>;

@@ -281,6 +281,7 @@ export class Importer {
     await this.flush(id, session);
     const row = await this.sessions.row(id);
     const mediaPatients = [];
+    const reimported: string[] = [];
     for (const stored of await this.sessions.storedStudies(id)) {
       const result = await fetchStudySnapshot(this.orthanc, stored.orthancStudyId, this.log);
       if (result.kind === 'gone') continue;
@@ -289,9 +290,31 @@ export class Importer {
         await upsertStudySnapshot(trx, snapshot);
         const study = await trx
           .selectFrom('studies')
-          .select(['id', 'state'])
+          .select(['id', 'state', 'coerced_patient_id'])
           .where('study_instance_uid', '=', snapshot.StudyInstanceUID)
           .executeTakeFirstOrThrow();
+        if (study.coerced_patient_id !== null && study.coerced_patient_id !== snapshot.original.patientId) {
+          reimported.push(snapshot.StudyInstanceUID);
+          return;
+        }
+        // The front desk's statement of whose study this is, for the matcher.
+        await trx
+          .updateTable('studies')
+          .set({
+            department: row.department,
+            ...(row.patient_mrn === null ? {} : { claimed_mrn: row.patient_mrn }),
+          })
+          .where('id', '=', study.id)
+          .where('resolution', 'is', null)
+          .execute();
+        if (study.state === 'received' || study.state === 'ready' || study.state === 'identified') {
+          await trx
+            .updateTable('studies')
+            .set({ match_needed: 1 })
+            .where('id', '=', study.id)
+            .where('resolution', 'is', null)
+            .execute();
+        }
         if (study.state === 'received') {
           await trx
             .updateTable('studies')
@@ -334,6 +357,11 @@ export class Importer {
       },
       mediaPatients,
     );
+    for (const uid of reimported) {
+      warnings.push(
+        `Study ${uid} was imported and reconciled before: its instances are folded into the reconciled study, not duplicated.`,
+      );
+    }
     await this.sessions.setState(id, 'finished', { warnings });
     const finished = await this.sessions.get(id);
     session.events.emit('finished', finished);

@@ -5,6 +5,11 @@ import { DomainError } from '../domain/errors.ts';
 import {
   orthancChangesSchema,
   orthancErrorBodySchema,
+  orthancInstanceListSchema,
+  orthancJobSchema,
+  orthancJobStartedSchema,
+  orthancLookupSchema,
+  orthancPatientSchema,
   orthancSeriesListSchema,
   orthancSimplifiedTagsSchema,
   orthancStudyIdsSchema,
@@ -12,6 +17,10 @@ import {
   orthancSystemSchema,
   orthancUploadResultSchema,
   type OrthancChanges,
+  type OrthancInstanceList,
+  type OrthancJob,
+  type OrthancLookup,
+  type OrthancPatient,
   type OrthancSeries,
   type OrthancStudy,
   type OrthancSystem,
@@ -69,25 +78,40 @@ export class OrthancClient {
     );
   }
 
-  private async getJson<T>(path: string, schema: z.ZodType<T>, what: string): Promise<T> {
-    let response: Response;
+  private getJson<T>(path: string, schema: z.ZodType<T>, what: string): Promise<T> {
+    return this.requestJson('GET', path, undefined, schema, what);
+  }
+
+  private async send(method: string, path: string, body: string | undefined, what: string) {
     try {
-      response = await fetch(`${this.url}${path}`, {
+      return await fetch(`${this.url}${path}`, {
+        method,
         headers: { authorization: this.authorization, accept: 'application/json' },
+        body,
         signal: AbortSignal.timeout(this.timeoutMs),
       });
     } catch (error) {
       throw unreachable(error, what);
     }
+  }
+
+  private async requestJson<T>(
+    method: string,
+    path: string,
+    body: string | undefined,
+    schema: z.ZodType<T>,
+    what: string,
+  ): Promise<T> {
+    const response = await this.send(method, path, body, what);
     const text = await response.text();
-    let body: unknown = undefined;
+    let answer: unknown = undefined;
     try {
-      body = text === '' ? undefined : JSON.parse(text);
+      answer = text === '' ? undefined : JSON.parse(text);
     } catch {
       // not JSON: reported below by status or by validation
     }
-    if (!response.ok) throw orthancError(response.status, body, what);
-    const parsed = schema.safeParse(body);
+    if (!response.ok) throw orthancError(response.status, answer, what);
+    const parsed = schema.safeParse(answer);
     if (!parsed.success) {
       throw new DomainError(
         'orthanc_error',
@@ -193,7 +217,82 @@ export class OrthancClient {
     );
   }
 
+  /** Every Orthanc resource carrying a DICOM identifier (e.g. all studies of one StudyInstanceUID). */
+  lookup(dicomIdentifier: string): Promise<OrthancLookup> {
+    return this.requestJson('POST', '/tools/lookup', dicomIdentifier, orthancLookupSchema, 'a lookup');
+  }
+
+  studyInstances(id: string): Promise<OrthancInstanceList> {
+    return this.getJson(
+      `/studies/${encodeURIComponent(id)}/instances`,
+      orthancInstanceListSchema,
+      `the instances of study ${id}`,
+    );
+  }
+
+  patient(id: string): Promise<OrthancPatient> {
+    return this.getJson(`/patients/${encodeURIComponent(id)}`, orthancPatientSchema, `patient ${id}`);
+  }
+
+  /** Tags in short form (`gggg,eeee` keys): sequences come back whole, ready for `Replace`. */
+  instanceShortTags(id: string): Promise<Record<string, unknown>> {
+    return this.getJson(
+      `/instances/${encodeURIComponent(id)}/tags?short`,
+      orthancSimplifiedTagsSchema,
+      `the tags of instance ${id}`,
+    );
+  }
+
+  /** A modified copy of one instance, as DICOM bytes (Orthanc stores nothing). */
+  async modifiedInstance(id: string, modification: Record<string, unknown>): Promise<Uint8Array> {
+    const what = `the modification of instance ${id}`;
+    const response = await this.send(
+      'POST',
+      `/instances/${encodeURIComponent(id)}/modify`,
+      JSON.stringify(modification),
+      what,
+    );
+    if (!response.ok) throw orthancError(response.status, await jsonOrUndefined(response), what);
+    return new Uint8Array(await response.arrayBuffer());
+  }
+
+  /** Starts an asynchronous patient-level modification; returns the Orthanc job id. */
+  async startPatientModification(id: string, modification: Record<string, unknown>): Promise<string> {
+    const started = await this.requestJson(
+      'POST',
+      `/patients/${encodeURIComponent(id)}/modify`,
+      JSON.stringify({ ...modification, Asynchronous: true }),
+      orthancJobStartedSchema,
+      `the modification of patient ${id}`,
+    );
+    return started.ID;
+  }
+
+  job(id: string): Promise<OrthancJob> {
+    return this.getJson(`/jobs/${encodeURIComponent(id)}`, orthancJobSchema, `job ${id}`);
+  }
+
+  /** Deletes exactly these resources (instances here), in one call. */
+  async bulkDelete(ids: readonly string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.requestJson(
+      'POST',
+      '/tools/bulk-delete',
+      JSON.stringify({ Resources: ids }),
+      z.unknown(),
+      `the deletion of ${ids.length} resources`,
+    );
+  }
+
   async clearChanges(): Promise<void> {
     await this.generatedCall('clearing the changes log', () => deleteChanges({ client: this.generated }), z.unknown());
+  }
+}
+
+async function jsonOrUndefined(response: Response): Promise<unknown> {
+  try {
+    return JSON.parse(await response.text());
+  } catch {
+    return undefined;
   }
 }

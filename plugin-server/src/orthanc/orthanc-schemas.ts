@@ -77,3 +77,30 @@ export const orthancUploadResultSchema = z.looseObject({
   Status: z.string(),
 });
 export type OrthancUploadResult = z.infer<typeof orthancUploadResultSchema>;
+
+/** `/tools/lookup`: the resources carrying one DICOM identifier. */
+export const orthancLookupSchema = z.array(z.looseObject({ ID: z.string(), Type: z.string(), Path: z.string() }));
+export type OrthancLookup = z.infer<typeof orthancLookupSchema>;
+
+export const orthancInstanceListSchema = z.array(
+  z.looseObject({ ID: z.string(), MainDicomTags: z.looseObject({ SOPInstanceUID: z.string().optional() }) }),
+);
+export type OrthancInstanceList = z.infer<typeof orthancInstanceListSchema>;
+
+export const orthancPatientSchema = z.looseObject({
+  ID: z.string(),
+  Studies: z.array(z.string()),
+  MainDicomTags: tags,
+});
+export type OrthancPatient = z.infer<typeof orthancPatientSchema>;
+
+export const orthancJobSchema = z.looseObject({
+  ID: z.string(),
+  State: z.enum(['Pending', 'Running', 'Success', 'Failure', 'Paused', 'Retry']),
+  ErrorDescription: z.string().optional(),
+  ErrorDetails: z.string().optional(),
+  Content: z.record(z.string(), z.unknown()).optional(),
+});
+export type OrthancJob = z.infer<typeof orthancJobSchema>;
+
+export const orthancJobStartedSchema = z.looseObject({ ID: z.string() });

@@ -10,6 +10,7 @@ import { serveUi } from './static-ui.ts';
 import { adminRoutes } from './routes/admin-routes.ts';
 import { authRoutes } from './routes/auth-routes.ts';
 import { healthRoutes } from './routes/health-routes.ts';
+import { worklistRoutes } from './routes/worklist-routes.ts';
 import { hl7Routes } from './routes/hl7-routes.ts';
 import { importRoutes } from './routes/import-routes.ts';
 import { studyRoutes } from './routes/study-routes.ts';
@@ -25,6 +26,7 @@ export function allRoutes(services: SidecarServices): RouteDefinition[] {
     ...studyRoutes(services),
     ...importRoutes(services),
     ...hl7Routes(services),
+    ...worklistRoutes(services),
     ...adminRoutes(services),
   ];
 }
