@@ -115,7 +115,12 @@ async function coerceSource(options: CoerceStudyOptions, source: OrthancStudyVie
   if (instances.length === 0) return 'none';
   const patient = await orthanc.patient(source.orthancPatientId);
   const alone = patient.Studies.length === 1 && patient.Studies[0] === source.id;
-  if (alone) {
+  // Orthanc's modification job fails on an instance that is already stored, so the patient-level
+  // path is only for a first attempt; a resumed one finishes instance by instance.
+  const copiesExist = (await studiesOfUid(orthanc, options.plan.StudyInstanceUID)).some(
+    (study) => study.patientId === options.plan.target.patientId,
+  );
+  if (alone && !copiesExist) {
     await coerceWholePatient(options, source, instances);
     return 'patient-level';
   }
@@ -228,6 +233,10 @@ async function coerceInstanceByInstance(
         return undefined;
       }
       const stored = await orthanc.uploadInstance(bytes);
+      if (stored.Status === 'AlreadyStored' && hasIdentityHistory(tags)) {
+        // A copy made earlier (by an interrupted patient-level job) may lack this history.
+        await replaceThroughSpool(options, bytes, tags);
+      }
       const sop = tags['0008,0018'];
       return stored.ID === sourceId || typeof sop !== 'string' ? undefined : { id: sourceId, sop };
     });
