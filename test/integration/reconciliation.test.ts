@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -300,5 +300,38 @@ describe('reconciliation: match, coerce the IHE way, un-match, re-key', () => {
       const others = (tags['0010,1002'] as Tags[]).map((item) => item['0010,0020']);
       expect(others).toEqual(['EXT-77', 'MRN-9100']);
     }
+  });
+
+  it('re-scores on an order change (XO) and rewrites the new accession in place, the Patient ID staying the same', async () => {
+    const { folder, jane } = await twoPatientCd('cd3', '3');
+    await importFolder(join(folder, 'A'), 'MRN-9300');
+    const uid = jane.studies[0]?.StudyInstanceUID ?? '';
+    const patient = { mrn: 'MRN-9300', familyName: 'DOE', givenName: 'JANE3', birthDate: '19800115', sex: 'F' };
+    await mllpSend(order({ controlId: 'REC-3', placer: 'PL-9300', accession: 'ACC-9300', patient }));
+    await waitFor('the first coercion', async () => {
+      const row = await studyRow(uid);
+      return row.coercion_state === 'done' && row.local_accession_number === 'ACC-9300' ? row : undefined;
+    });
+    await mllpSend(
+      order({ controlId: 'REC-3-XO', placer: 'PL-9300', accession: 'ACC-9301', orderControl: 'XO', patient }),
+    );
+    const changed = await waitFor('the accession change to be coerced', async () => {
+      const row = await studyRow(uid);
+      return row.coercion_state === 'done' && row.local_accession_number === 'ACC-9301' ? row : undefined;
+    });
+    expect(changed.state).toBe('matched');
+    const instances = await instancesOf(uid);
+    expect(instances).toHaveLength(jane.instances.length);
+    for (const { tags } of instances) {
+      expect(tags['0010,0020']).toBe('MRN-9300');
+      expect(tags['0008,0050']).toBe('ACC-9301');
+      const history = tags['0400,0561'] as Tags[];
+      expect(history).toHaveLength(2);
+      expect(history[1]?.['0400,0550']).toEqual([{ '0008,0050': 'ACC-9300' }]);
+    }
+    // Nothing left in the spool: every rewritten instance was stored back.
+    const spool = join(stack.dataDir, 'coercion-spool', changed.id);
+    const left = await readdir(spool).catch(() => []);
+    expect(left).toEqual([]);
   });
 });

@@ -110,7 +110,11 @@ export class ApiSession {
     };
   }
 
-  get(path: string) {
-    return this.request('GET', path);
+  get<T = unknown>(path: string) {
+    return this.request<T>('GET', path);
+  }
+
+  post<T = unknown>(path: string, body: unknown) {
+    return this.request<T>('POST', path, body);
   }
 }
