@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
+import { Kysely, SqliteDialect, type SqliteDatabase as KyselySqliteDatabase } from 'kysely';
 import { Migrator, type Migration, type MigrationProvider } from 'kysely/migration';
 import { foundationMigration } from './migrations/0001-foundation.ts';
 import { importsMigration } from './migrations/0002-imports.ts';
@@ -40,8 +40,23 @@ export function openSqlite(path: string): OpenDatabase {
   connection.pragma('foreign_keys = ON');
   connection.pragma('busy_timeout = 5000');
   // Kysely prepares every statement anew; reusing them took a fifth off the HL7 bridge's CPU time.
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(connection) }) });
+  const db = new Kysely<Database>({
+    dialect: new SqliteDialect({ database: withImmediateTransactions(withStatementCache(connection)) }),
+  });
   return { db, dialect: 'sqlite', close: () => db.destroy() };
+}
+
+/**
+ * Kysely opens transactions with a plain (deferred) BEGIN. With two processes on one database
+ * (`outside serve` and `outside import`), a deferred transaction that reads and then writes fails
+ * at once with "database is locked" when the other process wrote in between: SQLite cannot wait
+ * for a lock upgrade. BEGIN IMMEDIATE takes the write lock up front, where busy_timeout applies.
+ */
+function withImmediateTransactions(database: KyselySqliteDatabase): KyselySqliteDatabase {
+  return {
+    close: () => database.close(),
+    prepare: (sql) => database.prepare(sql === 'begin' ? 'begin immediate' : sql),
+  };
 }
 
 export async function migrateToLatest(open: OpenDatabase): Promise<void> {

@@ -10,9 +10,10 @@ import { OrdersPage } from './hl7/orders.component.tsx';
 import { OutboxPage } from './hl7/outbox.component.tsx';
 import { PatientsPage } from './hl7/patients.component.tsx';
 import { AppHeader } from './layout/app-header.component.tsx';
-import { mayOpen, navigate, ROUTES, useRoute, type RoutePath } from './routing/router.ts';
+import { mayOpen, navigate, ROUTES, useRoute, WIDE_ROUTES, type RoutePath } from './routing/router.ts';
 import { LoginPage } from './session/login.component.tsx';
 import { currentSession, logout, type Session } from './session/session.resource.ts';
+import { WorklistPage } from './worklist/worklist.component.tsx';
 
 type SessionState =
   { status: 'checking' } | { status: 'anonymous'; notice?: string } | { status: 'active'; session: Session };
@@ -81,7 +82,7 @@ export function App({ api }: { api: ApiClient }) {
         Skip to content
       </a>
       <AppHeader user={state.session.user} route={route} onLogout={onLogout} />
-      <main id="main" className="page" tabIndex={-1}>
+      <main id="main" className={WIDE_ROUTES.includes(route) ? 'page page--wide' : 'page'} tabIndex={-1}>
         {mayOpen(route, state.session.user.roles) ? (
           <Page route={route} api={api} />
         ) : (
@@ -98,6 +99,8 @@ function Page({ route, api }: { route: RoutePath; api: ApiClient }) {
   switch (route) {
     case ROUTES.inbox:
       return <InboxPage api={api} />;
+    case ROUTES.worklist:
+      return <WorklistPage api={api} />;
     case ROUTES.hl7Messages:
       return <Hl7MessagesPage api={api} />;
     case ROUTES.orders:

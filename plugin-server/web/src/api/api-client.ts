@@ -6,18 +6,23 @@
 
 import { z } from 'zod';
 
-const errorBodySchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
+const errorBodySchema = z.object({
+  error: z.object({ code: z.string(), message: z.string(), details: z.record(z.string(), z.unknown()).optional() }),
+});
 
 /** An answer from the sidecar other than 2xx, or a failure to get one. */
 export class ApiError extends Error {
   readonly status: number;
   readonly code: string;
+  /** What the server added for the client (never internal details), e.g. which values are unknown. */
+  readonly details: Readonly<Record<string, unknown>> | undefined;
 
-  constructor(status: number, code: string, message: string) {
+  constructor(status: number, code: string, message: string, details?: Readonly<Record<string, unknown>>) {
     super(message);
     this.name = 'ApiError';
     this.status = status;
     this.code = code;
+    this.details = details;
   }
 }
 
@@ -27,7 +32,10 @@ export type Schema<T> = { parse(value: unknown): T };
 export function apiErrorFrom(status: number, bodyText: string): ApiError {
   try {
     const parsed = errorBodySchema.safeParse(JSON.parse(bodyText));
-    if (parsed.success) return new ApiError(status, parsed.data.error.code, parsed.data.error.message);
+    if (parsed.success) {
+      const { code, message, details } = parsed.data.error;
+      return new ApiError(status, code, message, details);
+    }
   } catch {
     // not JSON: a proxy or the server's plain-text answer
   }

@@ -49,13 +49,29 @@ export function DetailFrame<T>({
   );
 }
 
-/** One titled card of a detail view; the title names the section for screen readers. */
-export function DetailCard({ id, title, children }: { id: string; title: string; children: ReactNode }) {
+/**
+ * One titled card of a detail view; the title names the section for screen readers. `level` 3
+ * where the detail itself sits under an h2 (the worklist's side panel).
+ */
+export function DetailCard({
+  id,
+  title,
+  level = 2,
+  testId,
+  children,
+}: {
+  id: string;
+  title: string;
+  level?: 2 | 3;
+  testId?: string;
+  children: ReactNode;
+}) {
+  const Heading = level === 3 ? 'h3' : 'h2';
   return (
-    <section className="card" aria-labelledby={id}>
-      <h2 id={id} className="card__title">
+    <section className="card" aria-labelledby={id} data-testid={testId}>
+      <Heading id={id} className="card__title">
         {title}
-      </h2>
+      </Heading>
       {children}
     </section>
   );

@@ -14,6 +14,8 @@ export type FilterField<Filter> = FieldBase<Filter> &
   (
     | { kind: 'text'; placeholder?: string }
     | { kind: 'date' }
+    /** A whole number (e.g. days), at least `min`. */
+    | { kind: 'number'; min: number }
     | {
         kind: 'select';
         /** Shown for the empty value, e.g. "Any state". */
@@ -44,7 +46,9 @@ export function FilterForm<Filter extends Readonly<Record<string, string>>>({
     onSearch(
       fields.reduce<Filter>(
         (trimmed, field) =>
-          field.kind === 'text' ? { ...trimmed, [field.key]: (trimmed[field.key] ?? '').trim() } : trimmed,
+          field.kind === 'text' || field.kind === 'number'
+            ? { ...trimmed, [field.key]: (trimmed[field.key] ?? '').trim() }
+            : trimmed,
         draft,
       ),
     );
@@ -76,6 +80,17 @@ export function FilterForm<Filter extends Readonly<Record<string, string>>>({
               </select>
             ) : field.kind === 'date' ? (
               <input id={fieldId} type="date" value={draft[field.key]} onChange={(event) => set(event.target.value)} />
+            ) : field.kind === 'number' ? (
+              <input
+                id={fieldId}
+                type="number"
+                inputMode="numeric"
+                min={field.min}
+                step={1}
+                className="input--number"
+                value={draft[field.key]}
+                onChange={(event) => set(event.target.value)}
+              />
             ) : (
               <input
                 id={fieldId}

@@ -1,6 +1,7 @@
 // A few pages, routed with the History API: the sidecar answers any non-API page path with
-// index.html (src/web/static-ui.ts), so /import, /inbox and the HL7 pages survive a reload and a
-// bookmark. A page's own state that should too (the message or order opened) is in the query.
+// index.html (src/web/static-ui.ts), so /import, /inbox, /worklist and the HL7 pages survive a
+// reload and a bookmark. A page's own state that should too (the message, order or study opened)
+// is in the query.
 
 import { useCallback, useEffect, useState } from 'react';
 import type { Role } from '../../../src/domain/roles.ts';
@@ -9,6 +10,7 @@ export const ROUTES = {
   login: '/login',
   importMedia: '/import',
   inbox: '/inbox',
+  worklist: '/worklist',
   hl7Messages: '/hl7/messages',
   orders: '/hl7/orders',
   patients: '/hl7/patients',
@@ -21,8 +23,11 @@ export const HL7_ROUTES: readonly RoutePath[] = [ROUTES.hl7Messages, ROUTES.orde
 
 /** Pages for some roles only (the sidecar answers 403 to the others anyway); the rest are for all. */
 const ROUTE_ROLES: Partial<Record<RoutePath, readonly Role[]>> = Object.fromEntries(
-  HL7_ROUTES.map((route) => [route, ['radiology']]),
+  [ROUTES.worklist, ...HL7_ROUTES].map((route) => [route, ['radiology']]),
 );
+
+/** Pages that use the whole width of the window (the worklist's list and detail side by side). */
+export const WIDE_ROUTES: readonly RoutePath[] = [ROUTES.worklist];
 
 const KNOWN: ReadonlySet<string> = new Set(Object.values(ROUTES));
 const NAVIGATE_EVENT = 'outside:navigate';

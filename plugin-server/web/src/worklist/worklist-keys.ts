@@ -1,0 +1,83 @@
+// The worklist's keyboard: j/k or the arrow keys move the selection, Enter opens it, x ticks it
+// for bulk confirmation, c confirms the open study's best candidate. Letters work anywhere on the
+// page except while typing; arrows, Home and End only inside the list (elsewhere they scroll);
+// Enter only where it has no meaning of its own (a button or link keeps its own Enter). Pure.
+
+export type WorklistCommand = 'next' | 'previous' | 'first' | 'last' | 'open' | 'toggle-check' | 'confirm-best';
+
+/** Where the key was pressed: typing in a field, in the list, on another control, or elsewhere. */
+export type KeyTarget = 'editable' | 'list' | 'control' | 'page';
+
+export type KeyPress = {
+  key: string;
+  /** Ctrl, Alt or Meta held: a browser or system shortcut, never ours. */
+  modified: boolean;
+  target: KeyTarget;
+};
+
+/** The keys, for aria-keyshortcuts and the hint on the page. */
+export const SHORTCUTS = {
+  next: 'j ArrowDown',
+  previous: 'k ArrowUp',
+  open: 'Enter',
+  check: 'x',
+  confirm: 'c',
+} as const;
+
+export function commandForKey({ key, modified, target }: KeyPress): WorklistCommand | undefined {
+  if (modified || target === 'editable') return undefined;
+  switch (key) {
+    case 'j':
+      return 'next';
+    case 'k':
+      return 'previous';
+    case 'x':
+      return 'toggle-check';
+    case 'c':
+      return 'confirm-best';
+    case 'ArrowDown':
+      return target === 'list' ? 'next' : undefined;
+    case 'ArrowUp':
+      return target === 'list' ? 'previous' : undefined;
+    case 'Home':
+      return target === 'list' ? 'first' : undefined;
+    case 'End':
+      return target === 'list' ? 'last' : undefined;
+    case 'Enter':
+      return target === 'list' || target === 'page' ? 'open' : undefined;
+    default:
+      return undefined;
+  }
+}
+
+/** The row selected after a move; with nothing selected yet, j and k start at the top. */
+export function moveSelection(
+  ids: readonly string[],
+  current: string | undefined,
+  command: 'next' | 'previous' | 'first' | 'last',
+): string | undefined {
+  if (ids.length === 0) return undefined;
+  if (command === 'first') return ids[0];
+  if (command === 'last') return ids.at(-1);
+  const index = current === undefined ? -1 : ids.indexOf(current);
+  if (index === -1) return ids[0];
+  const next = command === 'next' ? Math.min(index + 1, ids.length - 1) : Math.max(index - 1, 0);
+  return ids[next];
+}
+
+/**
+ * The row to select once `removed` leaves the list (an action took it off): the row after it, or
+ * the one before when it was the last; undefined when nothing is left.
+ */
+export function selectionAfterRemoval(ids: readonly string[], removed: string): string | undefined {
+  const index = ids.indexOf(removed);
+  const remaining = ids.filter((id) => id !== removed);
+  if (remaining.length === 0) return undefined;
+  if (index === -1) return remaining[0];
+  return remaining[Math.min(index, remaining.length - 1)];
+}
+
+/** The selection to show for these rows: the chosen one while it is there, else the first row. */
+export function effectiveSelection(ids: readonly string[], chosen: string | undefined): string | undefined {
+  return chosen !== undefined && ids.includes(chosen) ? chosen : ids[0];
+}
