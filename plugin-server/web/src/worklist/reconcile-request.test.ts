@@ -65,9 +65,12 @@ describe('reconcile requests', () => {
 
   it('recognises the "not known from HL7" answer and nothing else', () => {
     const message = 'MRN X is not known from HL7';
-    expect(unknownValuesWarning(new ApiError(409, 'conflict', message))).toBe(message);
-    expect(unknownValuesWarning(new ApiError(409, 'invalid_state', message))).toBeUndefined();
-    expect(unknownValuesWarning(new ApiError(400, 'conflict', message))).toBeUndefined();
+    const details = { unknown: [message] };
+    expect(unknownValuesWarning(new ApiError(409, 'conflict', message, details))).toBe(message);
+    // A conflict without the list (e.g. an MRN known under two issuers) cannot be overridden.
+    expect(unknownValuesWarning(new ApiError(409, 'conflict', message))).toBeUndefined();
+    expect(unknownValuesWarning(new ApiError(409, 'invalid_state', message, details))).toBeUndefined();
+    expect(unknownValuesWarning(new ApiError(400, 'conflict', message, details))).toBeUndefined();
     expect(unknownValuesWarning(new Error(message))).toBeUndefined();
   });
 

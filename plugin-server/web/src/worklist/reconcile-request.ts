@@ -65,8 +65,7 @@ export function defaultManualForm(detail: Pick<ReconciliationDetail, 'proposed' 
  */
 export function unknownValuesWarning(error: unknown): string | undefined {
   if (!(error instanceof ApiError) || error.status !== 409 || error.code !== 'conflict') return undefined;
-  if (error.details === undefined) return error.message;
-  const unknown = error.details['unknown'];
+  const unknown = error.details?.['unknown'];
   return Array.isArray(unknown) && unknown.length > 0 ? error.message : undefined;
 }
 
