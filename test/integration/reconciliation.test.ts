@@ -27,6 +27,8 @@ describe('reconciliation: match, coerce the IHE way, un-match, re-key', () => {
   beforeAll(async () => {
     scratch = await mkdtemp(join(tmpdir(), 'outside-reconcile-'));
     stack = await startStack({
+      // The change feed runs too, as in production: it sees both sides of every coercion.
+      followChanges: true,
       config: {
         import: { workDir: join(scratch, 'work') },
         matching: { outsideStudyImportCodes: ['XIMP'], dateWindowDays: 3650, localIssuer: 'HOSP' },
