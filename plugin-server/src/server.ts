@@ -8,7 +8,7 @@ import { ChangeFeedFollower } from './changes/change-feed.ts';
 import { CoercionWorker } from './coerce/coercion-worker.ts';
 import { Reconciler } from './reconcile/reconciler.ts';
 import type { Config } from './config/config-schema.ts';
-import { migrateToLatest, openSqlite, type OpenDatabase } from './db/database.ts';
+import { migrateToLatest, openSqlite, optimizeDatabase, type OpenDatabase } from './db/database.ts';
 import { Importer } from './import/importer.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { OrthancClient } from './orthanc/orthanc-client.ts';
@@ -34,6 +34,7 @@ export class Sidecar {
   private database: OpenDatabase | undefined;
   private server: Server | undefined;
   private sessionSweeper: NodeJS.Timeout | undefined;
+  private maintenance: NodeJS.Timeout | undefined;
   private uploader: InstanceUploader | undefined;
   services: SidecarServices | undefined;
   routes: RouteDefinition[] = [];
@@ -113,6 +114,7 @@ export class Sidecar {
         db: services.db,
         config: this.config.hl7,
         logger: log.child({ component: 'hl7' }),
+        onApplied: () => services.reconciler.wake(),
         onAlert: (alert) => {
           audit
             .record({
@@ -152,11 +154,18 @@ export class Sidecar {
         .catch((error: unknown) => services.log.error({ err: error }, 'session purge failed'));
     }, 60_000);
     this.sessionSweeper.unref();
+    this.maintenance = setInterval(() => {
+      optimizeDatabase(services.db).catch((error: unknown) =>
+        services.log.error({ err: error }, 'database optimize failed'),
+      );
+    }, 3_600_000);
+    this.maintenance.unref();
     services.log.info({ url: this.url }, 'sidecar listening');
   }
 
   async stop(): Promise<void> {
     clearInterval(this.sessionSweeper);
+    clearInterval(this.maintenance);
     await this.services?.changeFeed.stop();
     await this.services?.reconciler.stop();
     await this.services?.coercion.stop();

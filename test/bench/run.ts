@@ -1,10 +1,12 @@
-// `npm run bench -- [import|...]`: runs the named benchmarks (all when none is named), each
+// `npm run bench -- [import|match|...]`: runs the named benchmarks (all when none is named), each
 // measuring our path and the raw Orthanc/DCMTK baselines in the same run.
 import { formatHl7BenchTable, runHl7Bench } from '../../hl7-bridge/src/bench/hl7-bench.ts';
 import { importBench } from './import-bench.ts';
+import { matchBench } from './match-bench.ts';
 
 const BENCHMARKS: Record<string, () => Promise<void>> = {
   import: importBench,
+  match: matchBench,
   hl7: async () => {
     console.log('\nHL7: 10,000 ORM^O01 on one connection, durable inbox vs a bare ACK-only listener\n');
     console.log(formatHl7BenchTable(await runHl7Bench()));

@@ -31,6 +31,8 @@ export interface Hl7BridgeOptions {
   readonly logger?: Hl7Logger;
   /** Alerts (duplicate key conflicts, failures); the sidecar records them as audit events. */
   readonly onAlert?: Hl7AlertHandler;
+  /** Called when received messages were applied (the sidecar's matcher wakes up). */
+  readonly onApplied?: () => void;
   /** Clock, for tests. */
   readonly now?: () => Date;
 }
@@ -57,7 +59,11 @@ export class Hl7Bridge {
     const onAlert = options.onAlert ?? (() => undefined);
     const shared = { db: this.#db, config: this.#config, logger: this.#logger, onAlert, now: this.#now };
     this.#sender = new OutboxSender(shared);
-    this.#processor = new InboxProcessor({ ...shared, onOutboundQueued: () => this.#sender.wake() });
+    this.#processor = new InboxProcessor({
+      ...shared,
+      onOutboundQueued: () => this.#sender.wake(),
+      ...(options.onApplied === undefined ? {} : { onApplied: options.onApplied }),
+    });
     this.#receiver = new MessageReceiver({ ...shared, onStored: (stored) => this.#processor.stored(stored) });
   }
 

@@ -34,6 +34,8 @@ export interface ProcessorOptions {
   readonly onAlert: Hl7AlertHandler;
   /** Called after a commit that queued outbound messages (application ACKs). */
   readonly onOutboundQueued?: () => void;
+  /** Called after a commit that applied messages (orders, patients changed). */
+  readonly onApplied?: () => void;
   readonly now?: () => Date;
 }
 
@@ -189,6 +191,7 @@ export class InboxProcessor {
     if (rows.length === 0) return 0;
     for (const { row, outcome, state, attempts } of decided) this.#report(row, outcome, state, attempts);
     if (queuedOutbound) this.#options.onOutboundQueued?.();
+    if (decided.some(({ state }) => state === 'processed')) this.#options.onApplied?.();
     return rows.length;
   }
 

@@ -86,6 +86,18 @@ export function hasIdentityHistory(tags: ShortTags): boolean {
   return items(tags, 'OtherPatientIDsSequence').length > 0 || items(tags, 'OriginalAttributesSequence').length > 0;
 }
 
+/**
+ * What makes one instance's coercion differ from another's: its identity and its history items.
+ * Instances with the same fingerprint get the very same `Replace`.
+ */
+export function coercionFingerprint(tags: ShortTags): string {
+  return JSON.stringify([
+    currentIdentity(tags),
+    items(tags, 'OtherPatientIDsSequence'),
+    items(tags, 'OriginalAttributesSequence'),
+  ]);
+}
+
 /** The attributes whose value the plan changes, with before and after (the worklist's diff). */
 export function identityChanges(before: DicomIdentity, after: DicomIdentity): TagChange[] {
   return IDENTITY_TAGS.filter(({ key }) => before[key] !== after[key]).map(({ key, keyword }) => ({

@@ -180,41 +180,41 @@ export class Reconciler {
 /**
  * Flags the studies an order or patient may concern: those identified as (or claimed for) the
  * MRN, those the order names by UID, unidentified ones born the same day, and the study matched
- * to the order (re-scored when the order changes).
+ * to the order (re-scored when the order changes). One UPDATE per indexed column: a single OR
+ * of them made SQLite walk every waiting study (40 ms at 100k studies instead of about 1).
  */
 export async function flagStudiesFor(
   db: Kysely<Database>,
   about: { mrn: string; studyUid: string | null; birthDate: string | null; orderId: number | null },
 ): Promise<void> {
-  const birthDate = dicomDate(about.birthDate);
-  await db
-    .updateTable('studies')
-    .set({ match_needed: 1 })
-    .where((eb) => {
-      const candidates = [
-        eb.and([
-          eb('state', 'in', ['ready', 'identified']),
-          eb('resolution', 'is', null),
-          eb.or([
-            eb('local_mrn', '=', about.mrn),
-            eb('claimed_mrn', '=', about.mrn),
-            ...(about.studyUid === null ? [] : [eb('study_instance_uid', '=', about.studyUid)]),
-            ...(birthDate === ''
-              ? []
-              : [eb.and([eb('claimed_mrn', 'is', null), eb('original_patient_birth_date', '=', birthDate)])]),
-          ]),
-        ]),
-      ];
-      if (about.orderId !== null) {
-        candidates.push(
-          eb.and([
-            eb('matched_order_id', '=', about.orderId),
-            eb('resolution', '=', 'auto'),
-            eb('state', '=', 'matched'),
-          ]),
-        );
-      }
-      return eb.or(candidates);
-    })
-    .execute();
+  const waiting = (column: 'local_mrn' | 'claimed_mrn' | 'study_instance_uid' | 'original_patient_birth_date') =>
+    db
+      .updateTable('studies')
+      .set({ match_needed: 1 })
+      .where('state', 'in', ['ready', 'identified'])
+      .where('resolution', 'is', null)
+      .where(column, '=', column === 'original_patient_birth_date' ? dicomDate(about.birthDate) : about.mrn);
+  await waiting('local_mrn').execute();
+  await waiting('claimed_mrn').execute();
+  if (about.studyUid !== null) {
+    await db
+      .updateTable('studies')
+      .set({ match_needed: 1 })
+      .where('state', 'in', ['ready', 'identified'])
+      .where('resolution', 'is', null)
+      .where('study_instance_uid', '=', about.studyUid)
+      .execute();
+  }
+  if (dicomDate(about.birthDate) !== '') {
+    await waiting('original_patient_birth_date').where('claimed_mrn', 'is', null).execute();
+  }
+  if (about.orderId !== null) {
+    await db
+      .updateTable('studies')
+      .set({ match_needed: 1 })
+      .where('matched_order_id', '=', about.orderId)
+      .where('resolution', '=', 'auto')
+      .where('state', '=', 'matched')
+      .execute();
+  }
 }

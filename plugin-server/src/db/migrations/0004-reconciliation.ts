@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { MigrationContext } from '../migration-context.ts';
 
 // Reconciliation (DESIGN.md sections 3, 4, 6): what the matcher concluded for each study, the
@@ -41,7 +41,14 @@ export function reconciliationMigration(context: MigrationContext) {
         .on('studies')
         .columns(['review_reason', 'first_seen_at'])
         .execute();
-      await db.schema.createIndex('studies_review_since').on('studies').columns(['review_since']).execute();
+      // The worklist's filters and its count read only this partial, covering index (the table
+      // itself carries the match results and is large): measured 85-240 ms -> 1-5 ms at 100k studies.
+      await db.schema
+        .createIndex('studies_worklist_filters')
+        .on('studies')
+        .columns(['first_seen_at', 'id', 'review_reason', 'state', 'department', 'modalities'])
+        .where(sql.ref('review_reason'), 'is not', null)
+        .execute();
       await db.schema.createIndex('studies_match_needed').on('studies').columns(['match_needed']).execute();
       await db.schema.createIndex('studies_local_mrn').on('studies').columns(['local_mrn']).execute();
       await db.schema.createIndex('studies_claimed_mrn').on('studies').columns(['claimed_mrn']).execute();
