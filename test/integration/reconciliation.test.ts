@@ -57,7 +57,7 @@ describe('reconciliation: match, coerce the IHE way, un-match, re-key', () => {
     expect(result.stdout).toMatch(/MSA\|AA\|/);
   }
 
-  async function importFolder(folder: string, mrn: string): Promise<void> {
+  async function importFolder(folder: string, mrn: string): Promise<string[]> {
     const importer = services().importer;
     const session = await importer.createSession({
       createdBy: { id: null, username: 'test-frontdesk' },
@@ -67,7 +67,7 @@ describe('reconciliation: match, coerce the IHE way, un-match, re-key', () => {
       patient: { mrn },
     });
     await importer.importFolder(session.id, folder);
-    await importer.finish(session.id, ACTOR);
+    return (await importer.finish(session.id, ACTOR)).warnings;
   }
 
   async function studyRow(uid: string) {
@@ -228,7 +228,10 @@ describe('reconciliation: match, coerce the IHE way, un-match, re-key', () => {
     expect(steps).toEqual(expect.arrayContaining(['auto-matched', 'coerced']));
 
     // A re-import of the same CD is recognised and folded in, not duplicated.
-    await importFolder(join(folder, 'A'), 'MRN-9001');
+    const warnings = await importFolder(join(folder, 'A'), 'MRN-9001');
+    expect(warnings).toContain(
+      `Study ${janeUid} was imported and reconciled before: its instances are folded into the reconciled study, not duplicated.`,
+    );
     await waitFor('the re-imported copy to be folded in', async () => {
       const studies = await orthancStudies(janeUid);
       const row = await studyRow(janeUid);

@@ -27,9 +27,10 @@ import {
 
 const KEEP_UIDS = ['StudyInstanceUID', 'SeriesInstanceUID', 'SOPInstanceUID'];
 const MAX_PASSES = 5;
-const DELETE_BATCH = 64;
-/** How often sources are deleted while a patient-level job runs. */
-const TICK_MS = 250;
+// Sources are deleted a few hundred at a time: one call per batch, verified just before.
+const DELETE_BATCH = 500;
+// The per-instance path stores and then deletes this many sources at a time (progress kept).
+const INSTANCE_BATCH = 64;
 
 export type CoercionStrategy = 'patient-level' | 'per-instance' | 'in-place' | 'none';
 
@@ -161,34 +162,14 @@ async function coerceWholePatient(
   // The job applies the representative's Replace to every instance: right for each instance with
   // the same identity and history (typically all of them, including a study we coerced before).
   const fingerprint = coercionFingerprint(representative);
-  const regular = new Set<string>();
   const irregular: string[] = [];
   // One reader at a time: more starve Orthanc's job of CPU (measured on 2 cores: 2.8 s alone,
   // 3.2-3.6 s next to 4 readers), and the reads finish well within the job anyway.
   const check = mapConcurrent(instances, 1, async (instance) => {
     const tags = await orthanc.instanceShortTags(instance.ID);
-    const even = coercionFingerprint(tags) === fingerprint;
-    if (even) regular.add(instance.ID);
-    else irregular.push(instance.ID);
+    if (coercionFingerprint(tags) !== fingerprint) irregular.push(instance.ID);
   });
-  // While the job runs, sources that were checked and whose copy is stored are deleted, so the
-  // deletions overlap the job instead of following it.
-  const deleted = new Set<string>();
-  const deleteCopied = async (minimum: number): Promise<void> => {
-    const ready = instances
-      .filter((instance) => regular.has(instance.ID) && !deleted.has(instance.ID))
-      .map((instance) => ({ id: instance.ID, sop: instance.MainDicomTags.SOPInstanceUID ?? '' }));
-    if (ready.length < minimum) return;
-    const copied = await copiedSops(options);
-    const verified = ready.filter((source) => copied.has(source.sop));
-    if (verified.length < minimum) return;
-    for (let start = 0; start < verified.length; start += DELETE_BATCH) {
-      const batch = verified.slice(start, start + DELETE_BATCH);
-      await orthanc.bulkDelete(batch.map((source) => source.id));
-      for (const source of batch) deleted.add(source.id);
-    }
-  };
-  await Promise.all([check, waitForJob(options, jobId, false, () => deleteCopied(DELETE_BATCH))]);
+  await Promise.all([check, waitForJob(options, jobId, false)]);
 
   // Studies that joined the outside patient while the job ran were copied too: remove exactly
   // those copies (they carry this plan's date-time); their originals were kept.
@@ -208,9 +189,7 @@ async function coerceWholePatient(
   }
   await deleteVerifiedSources(
     options,
-    instances
-      .filter((instance) => !deleted.has(instance.ID))
-      .map((instance) => ({ id: instance.ID, sop: instance.MainDicomTags.SOPInstanceUID ?? '' })),
+    instances.map((instance) => ({ id: instance.ID, sop: instance.MainDicomTags.SOPInstanceUID ?? '' })),
   );
 }
 
@@ -252,8 +231,8 @@ async function coerceInstanceByInstance(
   { replaceExisting = false } = {},
 ): Promise<void> {
   const { orthanc, plan } = options;
-  for (let start = 0; start < sourceIds.length; start += DELETE_BATCH) {
-    const batch = sourceIds.slice(start, start + DELETE_BATCH);
+  for (let start = 0; start < sourceIds.length; start += INSTANCE_BATCH) {
+    const batch = sourceIds.slice(start, start + INSTANCE_BATCH);
     const done = await mapConcurrent(batch, options.concurrency, async (sourceId) => {
       let tags: ShortTags;
       try {
@@ -374,14 +353,8 @@ async function restoreSpool(options: CoerceStudyOptions): Promise<void> {
   }
 }
 
-async function waitForJob(
-  options: CoerceStudyOptions,
-  jobId: string,
-  tolerateUnknown: boolean,
-  whileRunning?: () => Promise<void>,
-): Promise<void> {
+async function waitForJob(options: CoerceStudyOptions, jobId: string, tolerateUnknown: boolean): Promise<void> {
   const pollMs = options.pollMs ?? 25;
-  let lastTick = performance.now();
   for (;;) {
     let job;
     try {
@@ -397,10 +370,6 @@ async function waitForJob(
         'orthanc_error',
         `Orthanc job ${jobId} failed: ${job.ErrorDescription ?? ''} ${job.ErrorDetails ?? ''}`.trim(),
       );
-    }
-    if (whileRunning !== undefined && performance.now() - lastTick >= TICK_MS) {
-      await whileRunning();
-      lastTick = performance.now();
     }
     await new Promise((resolve) => setTimeout(resolve, pollMs));
   }
