@@ -137,6 +137,25 @@ export const configSchema = z.strictObject({
       maxAttempts: z.number().int().min(1).default(10).describe('Attempts before a coercion is marked failed.'),
     })
     .prefault({}),
+  routing: z
+    .strictObject({
+      allowLoopbackDestinations: z
+        .boolean()
+        .default(false)
+        .describe(
+          'Allow destinations on loopback or link-local addresses (demo PACS on this machine, tests); ' +
+            'off in production so the routing page cannot reach internal services.',
+        ),
+      retryBaseMs: z
+        .number()
+        .int()
+        .positive()
+        .default(30_000)
+        .describe('First retry delay of a failed delivery; doubles up to 10 minutes.'),
+      maxAttempts: z.number().int().min(1).default(10).describe('Attempts before a delivery is dead.'),
+      pollIntervalMs: z.number().int().positive().default(1000).describe('Pause of an idle destination worker.'),
+    })
+    .prefault({}),
   log: z
     .strictObject({
       level: z

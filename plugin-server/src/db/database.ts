@@ -6,6 +6,7 @@ import { Migrator, type Migration, type MigrationProvider } from 'kysely/migrati
 import { foundationMigration } from './migrations/0001-foundation.ts';
 import { importsMigration } from './migrations/0002-imports.ts';
 import { reconciliationMigration } from './migrations/0004-reconciliation.ts';
+import { routingMigration } from './migrations/0005-routing.ts';
 import { hl7Migration, withStatementCache } from '@outside/hl7-bridge/storage';
 import { migrationContext, type Dialect } from './migration-context.ts';
 import type { Database } from './schema.ts';
@@ -26,6 +27,7 @@ function migrations(dialect: Dialect): Record<string, Migration> {
     // The HL7 bridge owns its tables (inbox, orders, patients, outbox) and their migration.
     '0003-hl7': hl7Migration(context),
     '0004-reconciliation': reconciliationMigration(context),
+    '0005-routing': routingMigration(context),
   };
 }
 

@@ -171,6 +171,62 @@ export interface EventCursorsTable {
   updated_at: string;
 }
 
+export interface DestinationsTable {
+  id: string;
+  name: string;
+  /** dicom | orthanc-peer | dicomweb */
+  kind: string;
+  aet: string | null;
+  host: string;
+  port: number;
+  url: string | null;
+  username: string | null;
+  /** Never returned by the API. */
+  password: string | null;
+  concurrency: number;
+  enabled: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface RoutingRulesTable {
+  id: string;
+  position: number;
+  name: string;
+  /** JSON RuleMatch. */
+  match: string;
+  /** JSON array of destination names. */
+  destinations: string;
+  is_default: number;
+  enabled: number;
+  updated_at: string;
+}
+
+export interface RouteJobsTable {
+  id: Generated<number>;
+  study_id: string;
+  destination_id: string;
+  /** RouteJobState. */
+  state: string;
+  attempts: number;
+  next_attempt_at: string | null;
+  last_error: string | null;
+  instances_sent: number;
+  instances_verified: number;
+  requested_by: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface RouteJobEventsTable {
+  id: Generated<number>;
+  job_id: number;
+  from_state: string | null;
+  to_state: string;
+  detail: string;
+  occurred_at: string;
+}
+
 export interface CoreTables {
   users: UsersTable;
   sessions: SessionsTable;
@@ -183,6 +239,10 @@ export interface CoreTables {
   import_studies: ImportStudiesTable;
   coercion_jobs: CoercionJobsTable;
   event_cursors: EventCursorsTable;
+  destinations: DestinationsTable;
+  routing_rules: RoutingRulesTable;
+  route_jobs: RouteJobsTable;
+  route_job_events: RouteJobEventsTable;
 }
 
 /** Every table of the sidecar database: its own, and those the HL7 bridge owns. */
@@ -198,3 +258,6 @@ export type StudyRowUpdate = Updateable<StudiesTable>;
 export type ImportSessionRow = Selectable<ImportSessionsTable>;
 export type NewImportFileRow = Insertable<ImportFilesTable>;
 export type CoercionJobRow = Selectable<CoercionJobsTable>;
+export type DestinationRow = Selectable<DestinationsTable>;
+export type RoutingRuleRow = Selectable<RoutingRulesTable>;
+export type RouteJobRow = Selectable<RouteJobsTable>;

@@ -284,6 +284,75 @@ export class OrthancClient {
     );
   }
 
+  /** Creates or updates a DICOM modality (a C-STORE destination) in Orthanc's database. */
+  async putModality(name: string, modality: { AET: string; Host: string; Port: number }): Promise<void> {
+    await this.requestJson(
+      'PUT',
+      `/modalities/${encodeURIComponent(name)}`,
+      JSON.stringify(modality),
+      z.unknown(),
+      `the modality ${name}`,
+    );
+  }
+
+  async deleteModality(name: string): Promise<void> {
+    await this.requestJson(
+      'DELETE',
+      `/modalities/${encodeURIComponent(name)}`,
+      undefined,
+      z.unknown(),
+      `modality ${name}`,
+    );
+  }
+
+  /** C-ECHO through Orthanc; resolves when the modality answered. */
+  async echoModality(name: string, timeoutSeconds = 10): Promise<void> {
+    await this.requestJson(
+      'POST',
+      `/modalities/${encodeURIComponent(name)}/echo`,
+      JSON.stringify({ Timeout: timeoutSeconds }),
+      z.unknown(),
+      `the C-ECHO of ${name}`,
+    );
+  }
+
+  /**
+   * C-FIND through Orthanc at `level`, returning the answers' tags (`?simplify`). Orthanc keeps
+   * the query as a resource; it expires on its own.
+   */
+  async findAtModality(
+    name: string,
+    level: 'Study' | 'Series' | 'Instance',
+    query: Record<string, string>,
+    timeoutSeconds = 30,
+  ): Promise<Record<string, unknown>[]> {
+    const started = await this.requestJson(
+      'POST',
+      `/modalities/${encodeURIComponent(name)}/query`,
+      JSON.stringify({ Level: level, Query: query, Timeout: timeoutSeconds }),
+      z.looseObject({ ID: z.string() }),
+      `a C-FIND at ${name}`,
+    );
+    return this.requestJson(
+      'GET',
+      `/queries/${encodeURIComponent(started.ID)}/answers?expand&simplify`,
+      undefined,
+      z.array(z.record(z.string(), z.unknown())),
+      `the C-FIND answers of ${name}`,
+    );
+  }
+
+  /** C-STORE of these instances to a modality, synchronously (one association, Orthanc's job). */
+  async storeToModality(name: string, instanceIds: readonly string[], timeoutSeconds = 120): Promise<void> {
+    await this.requestJson(
+      'POST',
+      `/modalities/${encodeURIComponent(name)}/store`,
+      JSON.stringify({ Resources: instanceIds, Synchronous: true, Timeout: timeoutSeconds }),
+      z.unknown(),
+      `the C-STORE of ${instanceIds.length} instances to ${name}`,
+    );
+  }
+
   async clearChanges(): Promise<void> {
     await this.generatedCall('clearing the changes log', () => deleteChanges({ client: this.generated }), z.unknown());
   }
