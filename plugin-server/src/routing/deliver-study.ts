@@ -1,0 +1,121 @@
+import { isDomainError } from '../domain/errors.ts';
+import type { OrthancClient } from '../orthanc/orthanc-client.ts';
+
+// One delivery attempt of one study to one DICOM destination, through the staging Orthanc's
+// modality (DESIGN.md section 7): ask the destination what it holds (C-FIND), stop if it holds the
+// Study UID under another Patient ID, send only what is missing (C-STORE), then verify by asking
+// again. Every step can be repeated after a crash: what was stored is found by the next C-FIND.
+
+const STORE_BATCH = 100;
+
+export type DeliveryOutcome =
+  | { kind: 'verified'; sent: number; held: number; verification: 'c-find' | 'c-store-status' }
+  | { kind: 'conflict'; message: string }
+  | { kind: 'retry'; message: string; sent: number }
+  | { kind: 'refused'; message: string; sent: number };
+
+export interface DeliveryInput {
+  orthanc: OrthancClient;
+  /** The Orthanc modality the destination is registered as. */
+  modality: string;
+  orthancStudyId: string;
+  StudyInstanceUID: string;
+  /** The Patient ID the study carries (coerced). */
+  patientId: string;
+  /** Progress, after each stored batch. */
+  onProgress?: (sent: number) => Promise<void>;
+}
+
+/**
+ * DIMSE statuses (PS3.4 B.2.3, PS3.7 C): A7xx out of resources and network trouble are worth
+ * retrying; SOP class not supported (0122), data set does not match (A9xx) and cannot
+ * understand (Cxxx) will fail the same way again.
+ */
+export function classifyFailure(message: string): 'retry' | 'refused' {
+  const status = /status\s+0x([0-9a-f]{4})/i.exec(message)?.[1]?.toLowerCase();
+  if (status !== undefined) {
+    if (status.startsWith('a7')) return 'retry';
+    if (status === '0122' || status === '0124' || status.startsWith('a9') || status.startsWith('c')) {
+      return 'refused';
+    }
+  }
+  if (/not supported|no presentation context|abstract syntax/i.test(message)) return 'refused';
+  return 'retry';
+}
+
+export async function deliverStudy(input: DeliveryInput): Promise<DeliveryOutcome> {
+  const { orthanc, modality } = input;
+  const local = await orthanc.studyInstances(input.orthancStudyId);
+  const localSops = new Map(local.map((instance) => [instance.MainDicomTags.SOPInstanceUID ?? '', instance.ID]));
+
+  let queryable = true;
+  let held = new Set<string>();
+  try {
+    const studies = await orthanc.findAtModality(modality, 'Study', {
+      StudyInstanceUID: input.StudyInstanceUID,
+      PatientID: '',
+    });
+    const others = studies
+      .map((answer) => answer['PatientID'])
+      .filter((id): id is string => typeof id === 'string' && id !== input.patientId);
+    if (others.length > 0) {
+      return {
+        kind: 'conflict',
+        message: `the destination holds this Study Instance UID under another Patient ID (${others.join(', ')}); nothing sent`,
+      };
+    }
+    held = await heldSops(orthanc, modality, input.StudyInstanceUID);
+  } catch (error) {
+    const message = errorMessage(error);
+    // A destination that cannot be queried (e.g. a plain storage SCP) is still sent to; the
+    // C-STORE statuses are then the only confirmation.
+    if (/C-FIND command is not supported|no presentation context|abstract syntax/i.test(message)) {
+      queryable = false;
+    } else {
+      return { kind: 'retry', message, sent: 0 };
+    }
+  }
+
+  const missing = [...localSops].filter(([sop]) => !held.has(sop)).map(([, id]) => id);
+  let sent = 0;
+  for (let start = 0; start < missing.length; start += STORE_BATCH) {
+    const batch = missing.slice(start, start + STORE_BATCH);
+    try {
+      await orthanc.storeToModality(modality, batch);
+    } catch (error) {
+      const message = errorMessage(error);
+      return { kind: classifyFailure(message), message, sent };
+    }
+    sent += batch.length;
+    await input.onProgress?.(sent);
+  }
+
+  if (!queryable) return { kind: 'verified', sent, held: localSops.size, verification: 'c-store-status' };
+  let after: Set<string>;
+  try {
+    after = await heldSops(orthanc, modality, input.StudyInstanceUID);
+  } catch (error) {
+    return { kind: 'retry', message: `sent, but verification failed: ${errorMessage(error)}`, sent };
+  }
+  const absent = [...localSops.keys()].filter((sop) => !after.has(sop));
+  if (absent.length > 0) {
+    return { kind: 'retry', message: `${absent.length} instances are not at the destination after sending`, sent };
+  }
+  return { kind: 'verified', sent, held: after.size, verification: 'c-find' };
+}
+
+async function heldSops(orthanc: OrthancClient, modality: string, studyUid: string): Promise<Set<string>> {
+  const answers = await orthanc.findAtModality(modality, 'Instance', {
+    StudyInstanceUID: studyUid,
+    SeriesInstanceUID: '',
+    SOPInstanceUID: '',
+  });
+  return new Set(
+    answers.map((answer) => answer['SOPInstanceUID']).filter((sop): sop is string => typeof sop === 'string'),
+  );
+}
+
+function errorMessage(error: unknown): string {
+  if (isDomainError(error) || error instanceof Error) return error.message;
+  return String(error);
+}
