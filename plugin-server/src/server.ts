@@ -7,6 +7,9 @@ import { UserStore } from './auth/users.ts';
 import { ChangeFeedFollower } from './changes/change-feed.ts';
 import { CoercionWorker } from './coerce/coercion-worker.ts';
 import { Reconciler } from './reconcile/reconciler.ts';
+import { RouteWorkers } from './routing/route-worker.ts';
+import { seedDefaultRules } from './routing/rules-store.ts';
+import { DestinationStore, modalityName, syncModalities } from './routing/destinations-store.ts';
 import type { Config } from './config/config-schema.ts';
 import { migrateToLatest, openSqlite, optimizeDatabase, type OpenDatabase } from './db/database.ts';
 import { Importer } from './import/importer.ts';
@@ -21,6 +24,8 @@ export interface SidecarOptions {
   followChanges?: boolean;
   /** Run the matching and coercion workers. */
   reconcile?: boolean;
+  /** Run the delivery workers. */
+  route?: boolean;
   logger?: Logger;
 }
 
@@ -82,9 +87,19 @@ export class Sidecar {
       pollIntervalMs: config.coercion.pollIntervalMs,
       onCoercionQueued: () => coercion.wake(),
     });
+    const routing = new RouteWorkers({
+      db,
+      orthanc,
+      audit,
+      log: log.child({ component: 'routing' }),
+      config: config.routing,
+      modalityOf: modalityName,
+    });
+    await seedDefaultRules(db);
     this.services = {
       config,
       reconciler,
+      routing,
       coercion,
       log,
       db,
@@ -145,6 +160,14 @@ export class Sidecar {
       services.reconciler.start();
       services.coercion.start();
     }
+    if (this.options.route !== false) {
+      const destinations = new DestinationStore(services.db, {
+        allowLoopbackDestinations: this.config.routing.allowLoopbackDestinations,
+      });
+      const sync = await syncModalities(services.orthanc, destinations);
+      if (sync.failures.length > 0) services.log.warn({ failures: sync.failures }, 'Orthanc modality sync incomplete');
+      services.routing.start();
+    }
     const hl7Address = await services.hl7?.start();
     if (hl7Address !== undefined)
       services.log.info({ host: hl7Address.host, port: hl7Address.port }, 'HL7 MLLP listener started');
@@ -169,6 +192,7 @@ export class Sidecar {
     await this.services?.changeFeed.stop();
     await this.services?.reconciler.stop();
     await this.services?.coercion.stop();
+    await this.services?.routing.stop();
     await this.services?.hl7?.stop();
     const server = this.server;
     if (server !== undefined) {

@@ -7,6 +7,7 @@ import type { UserStore } from './auth/users.ts';
 import type { ChangeFeedFollower } from './changes/change-feed.ts';
 import type { CoercionWorker } from './coerce/coercion-worker.ts';
 import type { Reconciler } from './reconcile/reconciler.ts';
+import type { RouteWorkers } from './routing/route-worker.ts';
 import type { Config } from './config/config-schema.ts';
 import type { Database } from './db/schema.ts';
 import type { Importer } from './import/importer.ts';
@@ -29,6 +30,8 @@ export interface SidecarServices {
   reconciler: Reconciler;
   /** Rewrites reconciled studies in Orthanc. */
   coercion: CoercionWorker;
+  /** Delivers queued studies to their destinations, one worker per destination. */
+  routing: RouteWorkers;
   /** Set by `Sidecar.start()`; absent when the HL7 listener is turned off in the configuration. */
   hl7: Hl7Bridge | undefined;
 }

@@ -178,5 +178,8 @@ describe('delivering a study to a DICOM destination', () => {
     expect(classifyFailure('C-STORE failed with DIMSE status 0x0122')).toBe('refused');
     expect(classifyFailure('C-STORE failed with DIMSE status 0xA900')).toBe('refused');
     expect(classifyFailure('DicomAssociation - connection refused')).toBe('retry');
+    expect(classifyFailure('Not implemented yet: Cannot transcode from 1.2.840.10008.1.2.1 to one of [ ]')).toBe(
+      'refused',
+    );
   });
 });

@@ -16,6 +16,9 @@ export const AUDIT_EVENTS = {
   studyReconciled: { id: '110103', name: 'DICOM Instances Accessed', action: 'U' },
   auditLogUsed: { id: '110101', name: 'Audit Log Used', action: 'R' },
   userManagement: { id: '110113', name: 'Security Alert', action: 'U' },
+  /** Routing destinations changed. DICOM has no configuration event; ATNA records one as a Security
+   * Alert with EventTypeCode 110128 "Network Configuration" (PS3.15 A.5.3, Security Alert message). */
+  networkConfiguration: { id: '110113', name: 'Security Alert', action: 'U' },
 } as const;
 
 export type AuditEventType = keyof typeof AUDIT_EVENTS;

@@ -39,7 +39,9 @@ export function classifyFailure(message: string): 'retry' | 'refused' {
       return 'refused';
     }
   }
-  if (/not supported|no presentation context|abstract syntax/i.test(message)) return 'refused';
+  // Orthanc 1.10.1 words "no accepted presentation context for this SOP class" as a failed
+  // transcoding to an empty list of transfer syntaxes.
+  if (/not supported|no presentation context|abstract syntax|cannot transcode/i.test(message)) return 'refused';
   return 'retry';
 }
 
@@ -83,7 +85,10 @@ export async function deliverStudy(input: DeliveryInput): Promise<DeliveryOutcom
     try {
       await orthanc.storeToModality(modality, batch);
     } catch (error) {
-      const message = errorMessage(error);
+      const raw = errorMessage(error);
+      const message = /to one of \[\s*\]/.test(raw)
+        ? `the destination does not accept this SOP class (no presentation context): ${raw}`
+        : raw;
       return { kind: classifyFailure(message), message, sent };
     }
     sent += batch.length;

@@ -11,6 +11,9 @@ import { adminRoutes } from './routes/admin-routes.ts';
 import { authRoutes } from './routes/auth-routes.ts';
 import { healthRoutes } from './routes/health-routes.ts';
 import { worklistRoutes } from './routes/worklist-routes.ts';
+import { routingRoutes } from './routes/routing-routes.ts';
+import { routingRulesRoutes } from './routes/routing-rules-routes.ts';
+import { destinationRoutes } from './routes/destination-routes.ts';
 import { hl7Routes } from './routes/hl7-routes.ts';
 import { importRoutes } from './routes/import-routes.ts';
 import { studyRoutes } from './routes/study-routes.ts';
@@ -27,6 +30,9 @@ export function allRoutes(services: SidecarServices): RouteDefinition[] {
     ...importRoutes(services),
     ...hl7Routes(services),
     ...worklistRoutes(services),
+    ...routingRoutes(services),
+    ...routingRulesRoutes(services),
+    ...destinationRoutes(services),
     ...adminRoutes(services),
   ];
 }

@@ -1,0 +1,203 @@
+import type { Kysely } from 'kysely';
+import type { AuditLog } from '../audit/audit-log.ts';
+import { recordTransition } from '../changes/study-repository.ts';
+import type { Config } from '../config/config-schema.ts';
+import type { Database, DestinationRow, RouteJobRow } from '../db/schema.ts';
+import type { Logger } from '../logger.ts';
+import type { OrthancClient } from '../orthanc/orthanc-client.ts';
+import { mapConcurrent } from '../shared/map-concurrent.ts';
+import { deliverStudy } from './deliver-study.ts';
+import { dueJobs, moveJob } from './route-jobs-store.ts';
+
+// The outbox's workers: one loop per destination, so a dead PACS only ever delays its own jobs.
+// Each pass takes the destination's due jobs (up to its concurrency) and makes one attempt each.
+// A job interrupted by a crash is found again in `sending` or `sent` and simply attempted again:
+// the delivery asks the destination what it holds first, so nothing is sent twice.
+
+const SYSTEM_ACTOR = { userId: null, username: 'system:routing', sourceIp: null };
+const MAX_DELAY_MS = 10 * 60_000;
+
+export interface RouteWorkersOptions {
+  db: Kysely<Database>;
+  orthanc: OrthancClient;
+  audit: AuditLog;
+  log: Logger;
+  config: Config['routing'];
+  /** The Orthanc modality name of a destination. */
+  modalityOf: (destination: DestinationRow) => string;
+}
+
+export class RouteWorkers {
+  readonly #options: RouteWorkersOptions;
+  readonly #loops = new Map<string, Promise<void>>();
+  readonly #wakers = new Map<string, () => void>();
+  #running = false;
+  #supervisor: NodeJS.Timeout | undefined;
+
+  constructor(options: RouteWorkersOptions) {
+    this.#options = options;
+  }
+
+  start(): void {
+    if (this.#running) return;
+    this.#running = true;
+    this.#refresh();
+    this.#supervisor = setInterval(() => this.#refresh(), this.#options.config.pollIntervalMs);
+    this.#supervisor.unref();
+  }
+
+  async stop(): Promise<void> {
+    this.#running = false;
+    clearInterval(this.#supervisor);
+    for (const wake of this.#wakers.values()) wake();
+    await Promise.all(this.#loops.values());
+    this.#loops.clear();
+  }
+
+  /** New jobs were queued: every worker looks now instead of at its next poll. */
+  wake(): void {
+    this.#refresh();
+    for (const wake of this.#wakers.values()) wake();
+  }
+
+  /** Runs one pass for every destination (tests, benchmarks). */
+  async runOnce(): Promise<number> {
+    let ran = 0;
+    for (const destination of await this.#destinations()) ran += await this.#pass(destination);
+    return ran;
+  }
+
+  #refresh(): void {
+    if (!this.#running) return;
+    this.#destinations().then(
+      (destinations) => {
+        for (const destination of destinations) {
+          if (!this.#loops.has(destination.id)) this.#loops.set(destination.id, this.#loop(destination.id));
+        }
+      },
+      (error: unknown) => this.#options.log.error({ err: error }, 'routing: could not read destinations'),
+    );
+  }
+
+  #destinations(): Promise<DestinationRow[]> {
+    return this.#options.db
+      .selectFrom('destinations')
+      .selectAll()
+      .where('enabled', '=', 1)
+      .where('kind', '=', 'dicom')
+      .execute();
+  }
+
+  async #loop(destinationId: string): Promise<void> {
+    while (this.#running) {
+      let ran = 0;
+      try {
+        const destination = await this.#options.db
+          .selectFrom('destinations')
+          .selectAll()
+          .where('id', '=', destinationId)
+          .executeTakeFirst();
+        if (destination === undefined || destination.enabled !== 1) break;
+        ran = await this.#pass(destination);
+      } catch (error) {
+        this.#options.log.error({ err: error, destinationId }, 'routing pass failed');
+      }
+      if (!this.#running) break;
+      if (ran === 0) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, this.#options.config.pollIntervalMs);
+          this.#wakers.set(destinationId, () => {
+            clearTimeout(timer);
+            resolve();
+          });
+        });
+        this.#wakers.delete(destinationId);
+      }
+    }
+    this.#loops.delete(destinationId);
+  }
+
+  async #pass(destination: DestinationRow): Promise<number> {
+    const jobs = await dueJobs(this.#options.db, destination.id, new Date(), destination.concurrency);
+    await mapConcurrent(jobs, destination.concurrency, (job) => this.#attempt(destination, job));
+    return jobs.length;
+  }
+
+  async #attempt(destination: DestinationRow, job: RouteJobRow): Promise<void> {
+    const { db, orthanc, log, config, audit } = this.#options;
+    const study = await db.selectFrom('studies').selectAll().where('id', '=', job.study_id).executeTakeFirst();
+    if (study === undefined || study.orthanc_id === null) {
+      await moveJob(db, job, 'dead', 'the study is no longer in the staging archive', {
+        lastError: 'the study is no longer in the staging archive',
+      });
+      return;
+    }
+    const attempts = job.attempts + 1;
+    let current = await moveJob(db, job, 'sending', `attempt ${attempts}`, { attempts });
+    const outcome = await deliverStudy({
+      orthanc,
+      modality: this.#options.modalityOf(destination),
+      orthancStudyId: study.orthanc_id,
+      StudyInstanceUID: study.study_instance_uid,
+      patientId: study.coerced_patient_id ?? study.original_patient_id,
+      onProgress: async (sent) => {
+        await db.updateTable('route_jobs').set({ instances_sent: sent }).where('id', '=', job.id).execute();
+      },
+    }).catch((error: unknown) => ({
+      kind: 'retry' as const,
+      message: error instanceof Error ? error.message : String(error),
+      sent: 0,
+    }));
+    const ids = { studyId: study.id, jobId: job.id, destination: destination.name };
+
+    if (outcome.kind === 'verified') {
+      current = await moveJob(db, current, 'sent', `${outcome.sent} instances sent`, { instancesSent: outcome.sent });
+      await moveJob(db, current, 'verified', `${outcome.held} instances held (${outcome.verification})`, {
+        instancesVerified: outcome.held,
+        lastError: null,
+        nextAttemptAt: null,
+      });
+      log.info({ ...ids, sent: outcome.sent, held: outcome.held }, 'study delivered');
+      await audit.record({
+        type: 'studyExported',
+        actor: SYSTEM_ACTOR,
+        object: { type: 'study', id: study.id },
+        details: { ...ids, sent: outcome.sent, verified: outcome.held, verification: outcome.verification },
+      });
+      await this.#archiveWhenComplete(study.id);
+      return;
+    }
+
+    const final = outcome.kind !== 'retry' || attempts >= config.maxAttempts;
+    const delay = Math.min(MAX_DELAY_MS, config.retryBaseMs * 2 ** (attempts - 1));
+    await moveJob(db, current, final ? 'dead' : 'retry_wait', outcome.message, {
+      lastError: outcome.message,
+      nextAttemptAt: final ? null : new Date(Date.now() + delay).toISOString(),
+    });
+    log.warn({ ...ids, attempts, outcome: outcome.kind, final, reason: outcome.message }, 'delivery failed');
+    await audit.record({
+      type: 'studyExported',
+      outcome: final ? 'seriousFailure' : 'minorFailure',
+      actor: SYSTEM_ACTOR,
+      object: { type: 'study', id: study.id },
+      details: { ...ids, attempts, failure: outcome.kind, message: outcome.message, final },
+    });
+  }
+
+  /** A study whose every route job is verified is `archived`. */
+  async #archiveWhenComplete(studyId: string): Promise<void> {
+    await this.#options.db.transaction().execute(async (trx) => {
+      const jobs = await trx.selectFrom('route_jobs').select('state').where('study_id', '=', studyId).execute();
+      const live = jobs.filter((job) => job.state !== 'cancelled');
+      if (live.length === 0 || live.some((job) => job.state !== 'verified')) return;
+      const study = await trx.selectFrom('studies').select('state').where('id', '=', studyId).executeTakeFirst();
+      if (study?.state !== 'queued') return;
+      await trx
+        .updateTable('studies')
+        .set({ state: 'archived', updated_at: new Date().toISOString() })
+        .where('id', '=', studyId)
+        .execute();
+      await recordTransition(trx, studyId, 'queued', 'archived', 'system:routing', 'every destination verified');
+    });
+  }
+}
