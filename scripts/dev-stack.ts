@@ -4,8 +4,9 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { orthancAuthorizationHeader, startOrthanc, type RunningOrthanc } from '@outside/orthanc-config';
+import { startOrthanc, type RunningOrthanc } from '@outside/orthanc-config';
 import { loadConfig, Sidecar } from '@outside/plugin-server';
+import { DestinationStore } from '../plugin-server/src/routing/destinations-store.ts';
 
 const root = join(import.meta.dirname, '..');
 const dataDir = join(root, '.data');
@@ -44,15 +45,6 @@ function secrets(): Secrets {
   return created;
 }
 
-async function registerModality(staging: RunningOrthanc, name: string, pacs: RunningOrthanc): Promise<void> {
-  const response = await fetch(`${staging.httpUrl}/modalities/${name}`, {
-    method: 'PUT',
-    headers: { authorization: orthancAuthorizationHeader(staging.credentials) },
-    body: JSON.stringify({ AET: pacs.aet, Host: '127.0.0.1', Port: pacs.dicomPort }),
-  });
-  if (!response.ok) throw new Error(`could not register ${name} in the staging Orthanc: HTTP ${response.status}`);
-}
-
 const keys = secrets();
 const started: RunningOrthanc[] = [];
 let sidecar: Sidecar | undefined;
@@ -89,13 +81,13 @@ try {
     }),
   ]);
   started.push(staging, radiology, cardiology);
-  await registerModality(staging, 'radiology-pacs', radiology);
-  await registerModality(staging, 'cardiology-pacs', cardiology);
 
   const config = loadConfig({
     overrides: {
       database: { sqlitePath: join(dataDir, 'outside.sqlite') },
       orthanc: { url: staging.httpUrl, username: 'outside', password: keys.orthancPassword },
+      // The demo PACS run on this machine.
+      routing: { allowLoopbackDestinations: true },
     },
   });
   sidecar = new Sidecar(config);
@@ -108,6 +100,16 @@ try {
         password: user.password,
         roles: z.array(z.enum(['frontdesk', 'physician', 'radiology', 'admin'])).parse(user.roles),
       });
+    }
+  }
+  // The demo PACS as routing destinations, named as the shipped routing rules expect.
+  const destinations = new DestinationStore(services.db, { allowLoopbackDestinations: true });
+  for (const [name, pacs] of [
+    ['radiology-pacs', radiology],
+    ['cardiology-pacs', cardiology],
+  ] as const) {
+    if ((await destinations.byName(name)) === undefined) {
+      await destinations.create({ name, kind: 'dicom', aet: pacs.aet, host: '127.0.0.1', port: pacs.dicomPort });
     }
   }
   await sidecar.start();
