@@ -1,7 +1,7 @@
 // A few pages, routed with the History API: the sidecar answers any non-API page path with
-// index.html (src/web/static-ui.ts), so /import, /inbox, /worklist and the HL7 pages survive a
-// reload and a bookmark. A page's own state that should too (the message, order or study opened)
-// is in the query.
+// index.html (src/web/static-ui.ts), so /import, /inbox, /worklist, /routing, the HL7 and the
+// admin pages survive a reload and a bookmark. A page's own state that should too (the message,
+// order, study or route job opened) is in the query.
 
 import { useCallback, useEffect, useState } from 'react';
 import type { Role } from '../../../src/domain/roles.ts';
@@ -15,19 +15,28 @@ export const ROUTES = {
   orders: '/hl7/orders',
   patients: '/hl7/patients',
   outbox: '/hl7/outbox',
+  routingQueue: '/routing',
+  destinations: '/admin/destinations',
+  routingRules: '/admin/routing-rules',
 } as const;
 export type RoutePath = (typeof ROUTES)[keyof typeof ROUTES];
 
 /** The HL7 section: one entry in the main navigation, its pages in a navigation of their own. */
 export const HL7_ROUTES: readonly RoutePath[] = [ROUTES.hl7Messages, ROUTES.orders, ROUTES.patients, ROUTES.outbox];
 
-/** Pages for some roles only (the sidecar answers 403 to the others anyway); the rest are for all. */
-const ROUTE_ROLES: Partial<Record<RoutePath, readonly Role[]>> = Object.fromEntries(
-  [ROUTES.worklist, ...HL7_ROUTES].map((route) => [route, ['radiology']]),
-);
+/** The admin section: one entry in the main navigation, its pages in a navigation of their own. */
+export const ADMIN_ROUTES: readonly RoutePath[] = [ROUTES.destinations, ROUTES.routingRules];
 
-/** Pages that use the whole width of the window (the worklist's list and detail side by side). */
-export const WIDE_ROUTES: readonly RoutePath[] = [ROUTES.worklist];
+/** Pages for some roles only (the sidecar answers 403 to the others anyway); the rest are for all. */
+const ROUTE_ROLES: Partial<Record<RoutePath, readonly Role[]>> = {
+  ...Object.fromEntries([ROUTES.worklist, ...HL7_ROUTES].map((route) => [route, ['radiology']])),
+  // Admins may watch the queue (GET /api/routing/jobs); only radiology retries and cancels.
+  [ROUTES.routingQueue]: ['radiology', 'admin'],
+  ...Object.fromEntries(ADMIN_ROUTES.map((route) => [route, ['admin']])),
+};
+
+/** Pages that use the whole width of the window (a list and the row opened side by side). */
+export const WIDE_ROUTES: readonly RoutePath[] = [ROUTES.worklist, ROUTES.routingQueue];
 
 const KNOWN: ReadonlySet<string> = new Set(Object.values(ROUTES));
 const NAVIGATE_EVENT = 'outside:navigate';

@@ -1,12 +1,15 @@
 // The worklist's keyboard: j/k or the arrow keys move the selection, Enter opens it, x ticks it
 // for bulk confirmation, c confirms the open study's best candidate. Letters work anywhere on the
 // page except while typing; arrows, Home and End only inside the list (elsewhere they scroll);
-// Enter only where it has no meaning of its own (a button or link keeps its own Enter). Pure.
+// Enter only where it has no meaning of its own (a button or link keeps its own Enter). Pure. The
+// selection helpers serve any list of ids (the routing queue's are numbers).
+
+import type { KeyTarget } from '../layout/key-target.ts';
 
 export type WorklistCommand = 'next' | 'previous' | 'first' | 'last' | 'open' | 'toggle-check' | 'confirm-best';
 
 /** Where the key was pressed: typing in a field, in the list, on another control, or elsewhere. */
-export type KeyTarget = 'editable' | 'list' | 'control' | 'page';
+export type { KeyTarget };
 
 export type KeyPress = {
   key: string;
@@ -51,11 +54,11 @@ export function commandForKey({ key, modified, target }: KeyPress): WorklistComm
 }
 
 /** The row selected after a move; with nothing selected yet, j and k start at the top. */
-export function moveSelection(
-  ids: readonly string[],
-  current: string | undefined,
+export function moveSelection<Id>(
+  ids: readonly Id[],
+  current: Id | undefined,
   command: 'next' | 'previous' | 'first' | 'last',
-): string | undefined {
+): Id | undefined {
   if (ids.length === 0) return undefined;
   if (command === 'first') return ids[0];
   if (command === 'last') return ids.at(-1);
@@ -69,7 +72,7 @@ export function moveSelection(
  * The row to select once `removed` leaves the list (an action took it off): the row after it, or
  * the one before when it was the last; undefined when nothing is left.
  */
-export function selectionAfterRemoval(ids: readonly string[], removed: string): string | undefined {
+export function selectionAfterRemoval<Id>(ids: readonly Id[], removed: Id): Id | undefined {
   const index = ids.indexOf(removed);
   const remaining = ids.filter((id) => id !== removed);
   if (remaining.length === 0) return undefined;
@@ -78,6 +81,6 @@ export function selectionAfterRemoval(ids: readonly string[], removed: string): 
 }
 
 /** The selection to show for these rows: the chosen one while it is there, else the first row. */
-export function effectiveSelection(ids: readonly string[], chosen: string | undefined): string | undefined {
+export function effectiveSelection<Id>(ids: readonly Id[], chosen: Id | undefined): Id | undefined {
   return chosen !== undefined && ids.includes(chosen) ? chosen : ids[0];
 }

@@ -11,6 +11,7 @@ import type { FilterField } from '../hl7/filter-form.component.tsx';
 import { FilterForm } from '../hl7/filter-form.component.tsx';
 import { stateLabel } from '../hl7/hl7-states.ts';
 import { PagingControls } from '../hl7/paging-controls.component.tsx';
+import { keyTarget } from '../layout/key-target.ts';
 import { hrefOf, navigate, ROUTES, useQueryParameter } from '../routing/router.ts';
 import { ReconciliationPanel } from './reconciliation-panel.component.tsx';
 import { confirmAction, unknownValuesWarning, type ActionResult } from './reconcile-request.ts';
@@ -31,7 +32,6 @@ import {
   effectiveSelection,
   moveSelection,
   selectionAfterRemoval,
-  type KeyTarget,
   type WorklistCommand,
 } from './worklist-keys.ts';
 import { WorklistTable } from './worklist-table.component.tsx';
@@ -73,20 +73,6 @@ const FILTER_FIELDS: readonly FilterField<WorklistFilter>[] = [
 
 type Notice = { kind: 'success' | 'warning' | 'error'; text: string; skipped: string[] };
 type Announcement = { id: number; text: string; urgent: boolean };
-
-/** Where a key was pressed, for worklist-keys.ts. */
-function keyTarget(target: EventTarget | null, list: HTMLElement | null): KeyTarget {
-  if (!(target instanceof HTMLElement)) return 'page';
-  if (target.isContentEditable || target instanceof HTMLTextAreaElement || target instanceof HTMLSelectElement) {
-    return 'editable';
-  }
-  if (target instanceof HTMLInputElement && !['checkbox', 'radio', 'button', 'submit', 'reset'].includes(target.type)) {
-    return 'editable';
-  }
-  if (list?.contains(target) === true) return 'list';
-  if (target.closest('a[href], button, input, summary, [role="button"]') !== null) return 'control';
-  return 'page';
-}
 
 function itemLabel(item: WorklistItem): string {
   return studyLabel({
