@@ -3,6 +3,7 @@ import type { Kysely, Transaction } from 'kysely';
 import { z } from 'zod';
 import type { Database, StudyRow } from '../db/schema.ts';
 import { requeueLastDone } from '../coerce/coercion-jobs.ts';
+import { originalIdentity } from '../reconcile/local-identity.ts';
 import type { Study, StudySnapshot } from '../domain/study.ts';
 import { checkTransition, studyStateSchema, type StudyState } from '../domain/study-state.ts';
 
@@ -18,14 +19,7 @@ export function studyFromRow(row: StudyRow): Study {
     StudyInstanceUID: row.study_instance_uid,
     orthancId: row.orthanc_id,
     state: studyStateSchema.parse(row.state),
-    original: {
-      patientId: row.original_patient_id,
-      issuerOfPatientId: row.original_issuer_of_patient_id,
-      patientName: row.original_patient_name,
-      patientBirthDate: row.original_patient_birth_date,
-      patientSex: row.original_patient_sex,
-      accessionNumber: row.original_accession_number,
-    },
+    original: originalIdentity(row),
     studyDate: row.study_date,
     studyDescription: row.study_description,
     institutionName: row.institution_name,

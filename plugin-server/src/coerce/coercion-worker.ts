@@ -5,6 +5,7 @@ import type { Config } from '../config/config-schema.ts';
 import type { CoercionJobRow, Database } from '../db/schema.ts';
 import type { Logger } from '../logger.ts';
 import type { OrthancClient } from '../orthanc/orthanc-client.ts';
+import { PollingLoop } from '../shared/polling-loop.ts';
 import { coerceStudy } from './coerce-study.ts';
 import { nextDueJob, planOf } from './coercion-jobs.ts';
 
@@ -25,31 +26,27 @@ export interface CoercionWorkerOptions {
 
 export class CoercionWorker {
   readonly #options: CoercionWorkerOptions;
-  #running = false;
-  #loop: Promise<void> | undefined;
-  #wake: (() => void) | undefined;
-  #timer: NodeJS.Timeout | undefined;
+  readonly #loop: PollingLoop;
 
   constructor(options: CoercionWorkerOptions) {
     this.#options = options;
+    this.#loop = new PollingLoop({
+      pass: () => this.runDue(),
+      idleMs: options.config.pollIntervalMs,
+      onError: (error) => options.log.error({ err: error }, 'coercion worker pass failed'),
+    });
   }
 
   start(): void {
-    if (this.#running) return;
-    this.#running = true;
-    this.#loop = this.#run();
+    this.#loop.start();
   }
 
-  async stop(): Promise<void> {
-    this.#running = false;
-    this.wake();
-    await this.#loop;
-    this.#loop = undefined;
+  stop(): Promise<void> {
+    return this.#loop.stop();
   }
 
   wake(): void {
-    clearTimeout(this.#timer);
-    this.#wake?.();
+    this.#loop.wake();
   }
 
   /** Runs every due job now (tests, benchmarks); returns how many ran. */
@@ -65,25 +62,6 @@ export class CoercionWorker {
 
   #now(): Date {
     return this.#options.now?.() ?? new Date();
-  }
-
-  async #run(): Promise<void> {
-    while (this.#running) {
-      let ran = 0;
-      try {
-        ran = await this.runDue();
-      } catch (error) {
-        this.#options.log.error({ err: error }, 'coercion worker pass failed');
-      }
-      if (!this.#running) break;
-      if (ran === 0) {
-        await new Promise<void>((resolve) => {
-          this.#wake = resolve;
-          this.#timer = setTimeout(resolve, this.#options.config.pollIntervalMs);
-        });
-        this.#wake = undefined;
-      }
-    }
   }
 
   async #runJob(job: CoercionJobRow): Promise<void> {

@@ -1,17 +1,11 @@
 import { z } from 'zod';
+import { originalIdentifiersSchema } from './study.ts';
 
 // Identifier coercion (DESIGN.md section 4, IHE IRWF RAD-61): the values written into every
 // instance of a study, planned once and stored, so that a resumed job writes exactly the same.
 
 /** The patient and order identifiers of one study as DICOM values (PN in DICOM order). */
-export const dicomIdentitySchema = z.object({
-  patientId: z.string(),
-  issuerOfPatientId: z.string(),
-  patientName: z.string(),
-  patientBirthDate: z.string(),
-  patientSex: z.string(),
-  accessionNumber: z.string(),
-});
+export const dicomIdentitySchema = originalIdentifiersSchema;
 export type DicomIdentity = z.infer<typeof dicomIdentitySchema>;
 
 /** (0400,0565) defined terms: COERCE when reconciling, CORRECT when undoing a wrong match. */

@@ -1,33 +1,30 @@
 import { z } from 'zod';
-import { matchResultSchema } from '../matching/match-types.ts';
+import {
+  IDENTITY_WORKLIST_REASONS,
+  identityWorklistReasonSchema,
+  MATCH_WORKLIST_REASONS,
+  matchResultSchema,
+  matchWorklistReasonSchema,
+} from '../matching/match-types.ts';
 import { dicomIdentitySchema, tagChangeSchema } from './coercion.ts';
 import { studyStateSchema } from './study-state.ts';
 
 // The radiology worklist and its actions (issue #5, DESIGN.md section 6): shapes shared by the
 // API and the web UI.
 
+/** Why a study waits for a human besides the matcher's own reasons. */
+export const LIFECYCLE_REVIEW_REASONS = ['order-cancelled', 'order-changed', 'coercion-failed'] as const;
+
 /** Why a study waits for a human: the matcher's reasons, plus the lifecycle's own. */
-export const REVIEW_REASONS = [
-  'claimed-mrn-unknown',
-  'claimed-mrn-ambiguous',
-  'conflicting-birth-date',
-  'conflicting-sex',
-  'name-mismatch',
-  'insufficient-demographics',
-  'no-patient-match',
-  'partial-patient-match',
-  'ambiguous-patient',
-  'patient-not-identified',
-  'no-candidates',
-  'below-threshold',
-  'ambiguous',
-  'study-uid-conflict',
-  'order-cancelled',
-  'order-changed',
-  'coercion-failed',
-] as const;
-export const reviewReasonSchema = z.enum(REVIEW_REASONS);
+export const reviewReasonSchema = z.union([
+  identityWorklistReasonSchema,
+  matchWorklistReasonSchema,
+  z.enum(LIFECYCLE_REVIEW_REASONS),
+]);
 export type ReviewReason = z.infer<typeof reviewReasonSchema>;
+export const REVIEW_REASONS: readonly ReviewReason[] = [
+  ...new Set<ReviewReason>([...IDENTITY_WORKLIST_REASONS, ...MATCH_WORKLIST_REASONS, ...LIFECYCLE_REVIEW_REASONS]),
+];
 
 /** How a study was reconciled. */
 export const RESOLUTIONS = ['auto', 'confirmed', 'manual', 'reference-only'] as const;

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { Database } from '../db/schema.ts';
+import { PollingLoop } from '../shared/polling-loop.ts';
 import { dicomDate } from './local-identity.ts';
 import { rekeyMergedPatient, runMatching, unmatchOrder, type ReconcileDeps } from './reconcile-study.ts';
 
@@ -23,31 +24,27 @@ export interface ReconcilerOptions extends ReconcileDeps {
 
 export class Reconciler {
   readonly #options: ReconcilerOptions;
-  #running = false;
-  #loop: Promise<void> | undefined;
-  #wake: (() => void) | undefined;
-  #timer: NodeJS.Timeout | undefined;
+  readonly #loop: PollingLoop;
 
   constructor(options: ReconcilerOptions) {
     this.#options = options;
+    this.#loop = new PollingLoop({
+      pass: () => this.runOnce(),
+      idleMs: options.pollIntervalMs,
+      onError: (error) => options.log.error({ err: error }, 'reconciliation pass failed'),
+    });
   }
 
   start(): void {
-    if (this.#running) return;
-    this.#running = true;
-    this.#loop = this.#run();
+    this.#loop.start();
   }
 
-  async stop(): Promise<void> {
-    this.#running = false;
-    this.wake();
-    await this.#loop;
-    this.#loop = undefined;
+  stop(): Promise<void> {
+    return this.#loop.stop();
   }
 
   wake(): void {
-    clearTimeout(this.#timer);
-    this.#wake?.();
+    this.#loop.wake();
   }
 
   /** One pass: HL7 events, then flagged studies. Returns how much work it did. */
@@ -56,25 +53,6 @@ export class Reconciler {
     const matched = await this.#flaggedStudies();
     if (matched > 0 || events > 0) this.#options.onCoercionQueued?.();
     return events + matched;
-  }
-
-  async #run(): Promise<void> {
-    while (this.#running) {
-      let work = 0;
-      try {
-        work = await this.runOnce();
-      } catch (error) {
-        this.#options.log.error({ err: error }, 'reconciliation pass failed');
-      }
-      if (!this.#running) break;
-      if (work === 0) {
-        await new Promise<void>((resolve) => {
-          this.#wake = resolve;
-          this.#timer = setTimeout(resolve, this.#options.pollIntervalMs);
-        });
-        this.#wake = undefined;
-      }
-    }
   }
 
   async #cursor(name: string): Promise<number> {

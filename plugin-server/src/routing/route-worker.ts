@@ -6,6 +6,7 @@ import type { Database, DestinationRow, RouteJobRow } from '../db/schema.ts';
 import type { Logger } from '../logger.ts';
 import type { OrthancClient } from '../orthanc/orthanc-client.ts';
 import { mapConcurrent } from '../shared/map-concurrent.ts';
+import { PollingLoop } from '../shared/polling-loop.ts';
 import { deliverStudy } from './deliver-study.ts';
 import { dueJobs, moveJob } from './route-jobs-store.ts';
 
@@ -29,8 +30,7 @@ export interface RouteWorkersOptions {
 
 export class RouteWorkers {
   readonly #options: RouteWorkersOptions;
-  readonly #loops = new Map<string, Promise<void>>();
-  readonly #wakers = new Map<string, () => void>();
+  readonly #loops = new Map<string, PollingLoop>();
   #running = false;
   #supervisor: NodeJS.Timeout | undefined;
 
@@ -41,23 +41,22 @@ export class RouteWorkers {
   start(): void {
     if (this.#running) return;
     this.#running = true;
-    this.#refresh();
-    this.#supervisor = setInterval(() => this.#refresh(), this.#options.config.pollIntervalMs);
+    void this.#refresh();
+    this.#supervisor = setInterval(() => void this.#refresh(), this.#options.config.pollIntervalMs);
     this.#supervisor.unref();
   }
 
   async stop(): Promise<void> {
     this.#running = false;
     clearInterval(this.#supervisor);
-    for (const wake of this.#wakers.values()) wake();
-    await Promise.all(this.#loops.values());
+    await Promise.all([...this.#loops.values()].map((loop) => loop.stop()));
     this.#loops.clear();
   }
 
   /** New jobs were queued: every worker looks now instead of at its next poll. */
   wake(): void {
-    this.#refresh();
-    for (const wake of this.#wakers.values()) wake();
+    void this.#refresh();
+    for (const loop of this.#loops.values()) loop.wake();
   }
 
   /** Runs one pass for every destination (tests, benchmarks). */
@@ -67,16 +66,35 @@ export class RouteWorkers {
     return ran;
   }
 
-  #refresh(): void {
+  /** One loop per enabled destination: started when it appears, stopped when it goes. */
+  async #refresh(): Promise<void> {
     if (!this.#running) return;
-    this.#destinations().then(
-      (destinations) => {
-        for (const destination of destinations) {
-          if (!this.#loops.has(destination.id)) this.#loops.set(destination.id, this.#loop(destination.id));
-        }
-      },
-      (error: unknown) => this.#options.log.error({ err: error }, 'routing: could not read destinations'),
-    );
+    let destinations: DestinationRow[];
+    try {
+      destinations = await this.#destinations();
+    } catch (error) {
+      this.#options.log.error({ err: error }, 'routing: could not read destinations');
+      return;
+    }
+    if (!this.#running) return;
+    const wanted = new Set(destinations.map((destination) => destination.id));
+    for (const [id, loop] of this.#loops) {
+      if (!wanted.has(id)) {
+        this.#loops.delete(id);
+        void loop.stop();
+      }
+    }
+    for (const destination of destinations) {
+      if (this.#loops.has(destination.id)) continue;
+      const loop = new PollingLoop({
+        pass: () => this.#passById(destination.id),
+        idleMs: this.#options.config.pollIntervalMs,
+        onError: (error) =>
+          this.#options.log.error({ err: error, destinationId: destination.id }, 'routing pass failed'),
+      });
+      this.#loops.set(destination.id, loop);
+      loop.start();
+    }
   }
 
   #destinations(): Promise<DestinationRow[]> {
@@ -88,33 +106,14 @@ export class RouteWorkers {
       .execute();
   }
 
-  async #loop(destinationId: string): Promise<void> {
-    while (this.#running) {
-      let ran = 0;
-      try {
-        const destination = await this.#options.db
-          .selectFrom('destinations')
-          .selectAll()
-          .where('id', '=', destinationId)
-          .executeTakeFirst();
-        if (destination === undefined || destination.enabled !== 1) break;
-        ran = await this.#pass(destination);
-      } catch (error) {
-        this.#options.log.error({ err: error, destinationId }, 'routing pass failed');
-      }
-      if (!this.#running) break;
-      if (ran === 0) {
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, this.#options.config.pollIntervalMs);
-          this.#wakers.set(destinationId, () => {
-            clearTimeout(timer);
-            resolve();
-          });
-        });
-        this.#wakers.delete(destinationId);
-      }
-    }
-    this.#loops.delete(destinationId);
+  async #passById(destinationId: string): Promise<number> {
+    const destination = await this.#options.db
+      .selectFrom('destinations')
+      .selectAll()
+      .where('id', '=', destinationId)
+      .executeTakeFirst();
+    if (destination === undefined || destination.enabled !== 1) return 0;
+    return this.#pass(destination);
   }
 
   async #pass(destination: DestinationRow): Promise<number> {
