@@ -7,6 +7,7 @@ import { freePort, startOrthanc, type RunningOrthanc } from '@outside/orthanc-co
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RouteJob } from '../../plugin-server/src/domain/routing.ts';
 import { buildPlan, enqueueCoercion } from '../../plugin-server/src/coerce/coercion-jobs.ts';
+import { unmatchOrder } from '../../plugin-server/src/reconcile/reconcile-study.ts';
 import { makeUid, syntheticInstance, type SyntheticModality } from '../fixtures/synthetic-dicom.ts';
 import { orthancRest } from '../support/orthanc-rest.ts';
 import { startStack, waitFor, type TestStack } from '../support/stack.ts';
@@ -291,5 +292,26 @@ describe('routing outbox', () => {
     const gone = await radiology.post<RouteJob>(`/api/routing/jobs/${cancelled.id}/cancel`, {});
     expect(gone.body.state).toBe('cancelled');
     expect((await physician.post(`/api/routing/jobs/${cancelled.id}/cancel`, {})).status).toBe(403);
+  });
+
+  it('cancels deliveries not yet made when the order is cancelled before the study is archived', async () => {
+    await addDestination('closed-pacs', 'CLOSED', await freePort());
+    await routeDepartment('closed', 'closed-pacs');
+    const study = await reconciledStudy('MRN-RT6', 'closed', 2);
+    await services()
+      .db.updateTable('studies')
+      .set({ matched_order_id: 999_001 })
+      .where('id', '=', study.studyId)
+      .execute();
+    expect((await physician.post(`/api/studies/${study.studyId}/archive`, {})).status).toBe(200);
+    await waitFor('a failed attempt', async () => {
+      const job = (await archiveStatus(study.studyId)).jobs[0];
+      return job?.state === 'retry_wait' ? job : undefined;
+    });
+    const { db, config, audit, log } = services();
+    await unmatchOrder({ db, config, audit, log }, 999_001, 'order 999001 cancelled');
+    const status = await archiveStatus(study.studyId);
+    expect(status.state).toBe('identified');
+    expect(status.jobs[0]?.state).toBe('cancelled');
   });
 });

@@ -131,6 +131,8 @@ export class RouteWorkers {
       });
       return;
     }
+    // Its identifiers are being rewritten (a merge, a changed order): send once that is done.
+    if (study.coercion_state === 'pending') return;
     const attempts = job.attempts + 1;
     let current = await moveJob(db, job, 'sending', `attempt ${attempts}`, { attempts });
     const outcome = await deliverStudy({
