@@ -314,4 +314,27 @@ describe('routing outbox', () => {
     expect(status.state).toBe('identified');
     expect(status.jobs[0]?.state).toBe('cancelled');
   });
+
+  it('archives to an Orthanc peer over HTTP, with credentials the API never returns', async () => {
+    const created = await admin.post<{ destination: { hasPassword: boolean } }>('/api/destinations', {
+      name: 'vna',
+      kind: 'orthanc-peer',
+      url: cardiologyPacs.httpUrl,
+      username: cardiologyPacs.credentials.username,
+      password: cardiologyPacs.credentials.password,
+    });
+    expect(created.status).toBe(201);
+    expect(created.body.destination.hasPassword).toBe(true);
+    expect(JSON.stringify((await admin.get('/api/destinations')).body)).not.toContain(
+      cardiologyPacs.credentials.password,
+    );
+    services().routing.wake();
+    await routeDepartment('vna', 'vna');
+    const study = await reconciledStudy('MRN-RT7', 'vna', 3);
+    expect((await physician.post(`/api/studies/${study.studyId}/archive`, {})).status).toBe(200);
+    await waitFor('the study to be archived to the peer', async () =>
+      (await archiveStatus(study.studyId)).state === 'archived' ? true : undefined,
+    );
+    expect(await heldBy(cardiologyPacs, study.uid)).toEqual({ count: 3, patientIds: ['MRN-RT7'] });
+  });
 });

@@ -353,6 +353,28 @@ export class OrthancClient {
     );
   }
 
+  /** Creates or updates an Orthanc peer (an HTTP destination) in Orthanc's database. */
+  async putPeer(name: string, peer: { Url: string; Username?: string; Password?: string }): Promise<void> {
+    await this.requestJson(
+      'PUT',
+      `/peers/${encodeURIComponent(name)}`,
+      JSON.stringify(peer),
+      z.unknown(),
+      `peer ${name}`,
+    );
+  }
+
+  /** Sends these instances to an Orthanc peer over HTTP, synchronously. */
+  async storeToPeer(name: string, instanceIds: readonly string[]): Promise<void> {
+    await this.requestJson(
+      'POST',
+      `/peers/${encodeURIComponent(name)}/store`,
+      JSON.stringify({ Resources: instanceIds, Synchronous: true }),
+      z.unknown(),
+      `the transfer of ${instanceIds.length} instances to peer ${name}`,
+    );
+  }
+
   async clearChanges(): Promise<void> {
     await this.generatedCall('clearing the changes log', () => deleteChanges({ client: this.generated }), z.unknown());
   }

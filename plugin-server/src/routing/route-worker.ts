@@ -8,6 +8,7 @@ import type { OrthancClient } from '../orthanc/orthanc-client.ts';
 import { mapConcurrent } from '../shared/map-concurrent.ts';
 import { PollingLoop } from '../shared/polling-loop.ts';
 import { deliverStudy } from './deliver-study.ts';
+import { deliverToPeer } from './deliver-to-peer.ts';
 import { dueJobs, moveJob } from './route-jobs-store.ts';
 
 // The outbox's workers: one loop per destination, so a dead PACS only ever delays its own jobs.
@@ -17,6 +18,7 @@ import { dueJobs, moveJob } from './route-jobs-store.ts';
 
 const SYSTEM_ACTOR = { userId: null, username: 'system:routing', sourceIp: null };
 const MAX_DELAY_MS = 10 * 60_000;
+const PEER_TIMEOUT_MS = 120_000;
 
 export interface RouteWorkersOptions {
   db: Kysely<Database>;
@@ -102,7 +104,7 @@ export class RouteWorkers {
       .selectFrom('destinations')
       .selectAll()
       .where('enabled', '=', 1)
-      .where('kind', '=', 'dicom')
+      .where('kind', 'in', ['dicom', 'orthanc-peer'])
       .execute();
   }
 
@@ -135,16 +137,29 @@ export class RouteWorkers {
     if (study.coercion_state === 'pending') return;
     const attempts = job.attempts + 1;
     let current = await moveJob(db, job, 'sending', `attempt ${attempts}`, { attempts });
-    const outcome = await deliverStudy({
+    const common = {
       orthanc,
-      modality: this.#options.modalityOf(destination),
       orthancStudyId: study.orthanc_id,
       StudyInstanceUID: study.study_instance_uid,
       patientId: study.coerced_patient_id ?? study.original_patient_id,
-      onProgress: async (sent) => {
+      onProgress: async (sent: number) => {
         await db.updateTable('route_jobs').set({ instances_sent: sent }).where('id', '=', job.id).execute();
       },
-    }).catch((error: unknown) => ({
+    };
+    const delivery =
+      destination.kind === 'orthanc-peer' && destination.url !== null
+        ? deliverToPeer({
+            ...common,
+            peer: {
+              name: this.#options.modalityOf(destination),
+              url: destination.url,
+              username: destination.username,
+              password: destination.password,
+            },
+            timeoutMs: PEER_TIMEOUT_MS,
+          })
+        : deliverStudy({ ...common, modality: this.#options.modalityOf(destination) });
+    const outcome = await delivery.catch((error: unknown) => ({
       kind: 'retry' as const,
       message: error instanceof Error ? error.message : String(error),
       sent: 0,
