@@ -337,4 +337,23 @@ describe('routing outbox', () => {
     );
     expect(await heldBy(cardiologyPacs, study.uid)).toEqual({ count: 3, patientIds: ['MRN-RT7'] });
   });
+
+  it('archives to a DICOMweb archive with STOW-RS, checked and verified with QIDO-RS', async () => {
+    const created = await admin.post('/api/destinations', {
+      name: 'dicomweb-archive',
+      kind: 'dicomweb',
+      url: `${radiologyPacs.httpUrl}/dicom-web/`,
+      username: radiologyPacs.credentials.username,
+      password: radiologyPacs.credentials.password,
+    });
+    expect(created.status).toBe(201);
+    services().routing.wake();
+    await routeDepartment('web', 'dicomweb-archive');
+    const study = await reconciledStudy('MRN-RT8', 'web', 3);
+    expect((await physician.post(`/api/studies/${study.studyId}/archive`, {})).status).toBe(200);
+    await waitFor('the study to be archived by STOW-RS', async () =>
+      (await archiveStatus(study.studyId)).state === 'archived' ? true : undefined,
+    );
+    expect(await heldBy(radiologyPacs, study.uid)).toEqual({ count: 3, patientIds: ['MRN-RT8'] });
+  });
 });

@@ -92,3 +92,12 @@ export const routeJobSchema = z.object({
   updatedAt: z.string(),
 });
 export type RouteJob = z.infer<typeof routeJobSchema>;
+
+/** One state change of a route job, with why. */
+export const routeJobEventSchema = z.object({
+  fromState: routeJobStateSchema.nullable(),
+  toState: routeJobStateSchema,
+  detail: z.string(),
+  occurredAt: z.string(),
+});
+export type RouteJobEvent = z.infer<typeof routeJobEventSchema>;

@@ -375,6 +375,47 @@ export class OrthancClient {
     );
   }
 
+  /** Creates or updates a DICOMweb server (a STOW-RS destination) in the DICOMweb plugin. */
+  async putDicomWebServer(name: string, server: { Url: string; Username?: string; Password?: string }): Promise<void> {
+    await this.requestJson(
+      'PUT',
+      `/dicom-web/servers/${encodeURIComponent(name)}`,
+      JSON.stringify(server),
+      z.unknown(),
+      `DICOMweb server ${name}`,
+    );
+  }
+
+  /** STOW-RS of these instances to a DICOMweb server, synchronously. */
+  async stowToDicomWebServer(name: string, instanceIds: readonly string[]): Promise<void> {
+    await this.requestJson(
+      'POST',
+      `/dicom-web/servers/${encodeURIComponent(name)}/stow`,
+      JSON.stringify({ Resources: instanceIds, Synchronous: true }),
+      z.unknown(),
+      `the STOW-RS of ${instanceIds.length} instances to ${name}`,
+    );
+  }
+
+  /** A QIDO-RS query sent to a DICOMweb server through the plugin; DICOM JSON answers. */
+  async qidoAtDicomWebServer(
+    name: string,
+    uri: string,
+    query: Record<string, string> = {},
+  ): Promise<Record<string, unknown>[]> {
+    const response = await this.send(
+      'POST',
+      `/dicom-web/servers/${encodeURIComponent(name)}/get`,
+      JSON.stringify({ Uri: uri, Arguments: query }),
+      `a QIDO-RS query to ${name}`,
+    );
+    const text = await response.text();
+    if (!response.ok)
+      throw orthancError(response.status, undefined, `a QIDO-RS query to ${name}: ${text.slice(0, 200)}`);
+    if (text.trim() === '') return [];
+    return z.array(z.record(z.string(), z.unknown())).parse(JSON.parse(text));
+  }
+
   async clearChanges(): Promise<void> {
     await this.generatedCall('clearing the changes log', () => deleteChanges({ client: this.generated }), z.unknown());
   }

@@ -9,7 +9,7 @@ import type { OrthancClient } from '../orthanc/orthanc-client.ts';
 const STORE_BATCH = 100;
 
 export type DeliveryOutcome =
-  | { kind: 'verified'; sent: number; held: number; verification: 'c-find' | 'c-store-status' }
+  | { kind: 'verified'; sent: number; held: number; verification: 'c-find' | 'c-store-status' | 'rest' | 'qido' }
   | { kind: 'conflict'; message: string }
   | { kind: 'retry'; message: string; sent: number }
   | { kind: 'refused'; message: string; sent: number };
@@ -56,6 +56,7 @@ export async function deliverStudy(input: DeliveryInput): Promise<DeliveryOutcom
     const studies = await orthanc.findAtModality(modality, 'Study', {
       StudyInstanceUID: input.StudyInstanceUID,
       PatientID: '',
+      NumberOfStudyRelatedInstances: '',
     });
     const others = studies
       .map((answer) => answer['PatientID'])
@@ -66,7 +67,8 @@ export async function deliverStudy(input: DeliveryInput): Promise<DeliveryOutcom
         message: `the destination holds this Study Instance UID under another Patient ID (${others.join(', ')}); nothing sent`,
       };
     }
-    held = await heldSops(orthanc, modality, input.StudyInstanceUID);
+    // A study the destination does not know yet needs no instance listing.
+    if (studies.length > 0) held = await heldSops(orthanc, modality, input.StudyInstanceUID);
   } catch (error) {
     const message = errorMessage(error);
     // A destination that cannot be queried (e.g. a plain storage SCP) is still sent to; the
@@ -96,6 +98,20 @@ export async function deliverStudy(input: DeliveryInput): Promise<DeliveryOutcom
   }
 
   if (!queryable) return { kind: 'verified', sent, held: localSops.size, verification: 'c-store-status' };
+  // The count the destination reports settles it when it is complete (each instance was also
+  // confirmed by its C-STORE status); the slower listing is only for a count that falls short.
+  try {
+    const [study] = await orthanc.findAtModality(modality, 'Study', {
+      StudyInstanceUID: input.StudyInstanceUID,
+      NumberOfStudyRelatedInstances: '',
+    });
+    const count = Number(study?.['NumberOfStudyRelatedInstances']);
+    if (Number.isInteger(count) && count === localSops.size && held.size + sent >= localSops.size) {
+      return { kind: 'verified', sent, held: count, verification: 'c-find' };
+    }
+  } catch {
+    // fall through to the listing
+  }
   let after: Set<string>;
   try {
     after = await heldSops(orthanc, modality, input.StudyInstanceUID);

@@ -78,7 +78,7 @@ export async function deliverToPeer(input: PeerDeliveryInput): Promise<DeliveryO
   if (absent.length > 0) {
     return { kind: 'retry', message: `${absent.length} instances are not at the destination after sending`, sent };
   }
-  return { kind: 'verified', sent, held: after.size, verification: 'c-find' };
+  return { kind: 'verified', sent, held: after.size, verification: 'rest' };
 }
 
 async function heldStudies(remote: OrthancClient, uid: string): Promise<{ id: string; patientId: string }[]> {

@@ -74,6 +74,7 @@ export async function moveJob(
 ): Promise<RouteJobRow> {
   return db.transaction().execute(async (trx) => {
     const now = new Date().toISOString();
+    // A job cancelled by a person while an attempt was under way stays cancelled.
     const row = await trx
       .updateTable('route_jobs')
       .set({
@@ -86,8 +87,12 @@ export async function moveJob(
         ...(update.instancesVerified === undefined ? {} : { instances_verified: update.instancesVerified }),
       })
       .where('id', '=', job.id)
+      .where('state', '!=', 'cancelled')
       .returningAll()
-      .executeTakeFirstOrThrow();
+      .executeTakeFirst();
+    if (row === undefined) {
+      return trx.selectFrom('route_jobs').selectAll().where('id', '=', job.id).executeTakeFirstOrThrow();
+    }
     await recordEvent(trx, job.id, routeJobStateSchema.parse(job.state), to, detail);
     return row;
   });

@@ -8,6 +8,7 @@ import type { OrthancClient } from '../orthanc/orthanc-client.ts';
 import { mapConcurrent } from '../shared/map-concurrent.ts';
 import { PollingLoop } from '../shared/polling-loop.ts';
 import { deliverStudy } from './deliver-study.ts';
+import { deliverToDicomWeb } from './deliver-to-dicomweb.ts';
 import { deliverToPeer } from './deliver-to-peer.ts';
 import { dueJobs, moveJob } from './route-jobs-store.ts';
 
@@ -104,7 +105,7 @@ export class RouteWorkers {
       .selectFrom('destinations')
       .selectAll()
       .where('enabled', '=', 1)
-      .where('kind', 'in', ['dicom', 'orthanc-peer'])
+      .where('kind', 'in', ['dicom', 'orthanc-peer', 'dicomweb'])
       .execute();
   }
 
@@ -146,19 +147,18 @@ export class RouteWorkers {
         await db.updateTable('route_jobs').set({ instances_sent: sent }).where('id', '=', job.id).execute();
       },
     };
+    const http = {
+      name: this.#options.modalityOf(destination),
+      url: destination.url ?? '',
+      username: destination.username,
+      password: destination.password,
+    };
     const delivery =
-      destination.kind === 'orthanc-peer' && destination.url !== null
-        ? deliverToPeer({
-            ...common,
-            peer: {
-              name: this.#options.modalityOf(destination),
-              url: destination.url,
-              username: destination.username,
-              password: destination.password,
-            },
-            timeoutMs: PEER_TIMEOUT_MS,
-          })
-        : deliverStudy({ ...common, modality: this.#options.modalityOf(destination) });
+      destination.kind === 'orthanc-peer'
+        ? deliverToPeer({ ...common, peer: http, timeoutMs: PEER_TIMEOUT_MS })
+        : destination.kind === 'dicomweb'
+          ? deliverToDicomWeb({ ...common, server: http })
+          : deliverStudy({ ...common, modality: this.#options.modalityOf(destination) });
     const outcome = await delivery.catch((error: unknown) => ({
       kind: 'retry' as const,
       message: error instanceof Error ? error.message : String(error),

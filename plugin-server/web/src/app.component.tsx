@@ -9,10 +9,13 @@ import { Hl7MessagesPage } from './hl7/hl7-messages.component.tsx';
 import { OrdersPage } from './hl7/orders.component.tsx';
 import { OutboxPage } from './hl7/outbox.component.tsx';
 import { PatientsPage } from './hl7/patients.component.tsx';
+import { DestinationsPage } from './admin/destinations.component.tsx';
+import { RoutingRulesPage } from './admin/routing-rules.component.tsx';
+import { RoutingQueuePage } from './archive/routing-queue.component.tsx';
 import { AppHeader } from './layout/app-header.component.tsx';
 import { mayOpen, navigate, ROUTES, useRoute, WIDE_ROUTES, type RoutePath } from './routing/router.ts';
 import { LoginPage } from './session/login.component.tsx';
-import { currentSession, logout, type Session } from './session/session.resource.ts';
+import { currentSession, logout, type Session, type SessionUser } from './session/session.resource.ts';
 import { WorklistPage } from './worklist/worklist.component.tsx';
 
 type SessionState =
@@ -84,7 +87,7 @@ export function App({ api }: { api: ApiClient }) {
       <AppHeader user={state.session.user} route={route} onLogout={onLogout} />
       <main id="main" className={WIDE_ROUTES.includes(route) ? 'page page--wide' : 'page'} tabIndex={-1}>
         {mayOpen(route, state.session.user.roles) ? (
-          <Page route={route} api={api} />
+          <Page route={route} api={api} user={state.session.user} />
         ) : (
           <p className="notice notice--info" role="alert">
             This page is not available with your roles.
@@ -95,10 +98,12 @@ export function App({ api }: { api: ApiClient }) {
   );
 }
 
-function Page({ route, api }: { route: RoutePath; api: ApiClient }) {
+function Page({ route, api, user }: { route: RoutePath; api: ApiClient; user: SessionUser }) {
+  // The sidecar decides every write again; these only decide which controls a page offers.
+  const has = (...roles: SessionUser['roles']) => roles.some((role) => user.roles.includes(role));
   switch (route) {
     case ROUTES.inbox:
-      return <InboxPage api={api} />;
+      return <InboxPage api={api} canArchive={has('physician', 'radiology')} />;
     case ROUTES.worklist:
       return <WorklistPage api={api} />;
     case ROUTES.hl7Messages:
@@ -109,6 +114,12 @@ function Page({ route, api }: { route: RoutePath; api: ApiClient }) {
       return <PatientsPage api={api} />;
     case ROUTES.outbox:
       return <OutboxPage api={api} />;
+    case ROUTES.routingQueue:
+      return <RoutingQueuePage api={api} canAct={has('radiology')} />;
+    case ROUTES.destinations:
+      return <DestinationsPage api={api} />;
+    case ROUTES.routingRules:
+      return <RoutingRulesPage api={api} />;
     default:
       return <ImportMediaPage api={api} />;
   }

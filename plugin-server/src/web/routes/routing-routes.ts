@@ -1,7 +1,12 @@
 import { z } from 'zod';
 import { DomainError } from '../../domain/errors.ts';
 import { STUDY_VIEWERS } from '../../domain/roles.ts';
-import { routeJobSchema, routeJobStateSchema, routingDecisionSchema } from '../../domain/routing.ts';
+import {
+  routeJobEventSchema,
+  routeJobSchema,
+  routeJobStateSchema,
+  routingDecisionSchema,
+} from '../../domain/routing.ts';
 import { studyStateSchema } from '../../domain/study-state.ts';
 import { queueStudyForArchive } from '../../routing/archive-study.ts';
 import { moveJob, OPEN_STATES, routeJobView } from '../../routing/route-jobs-store.ts';
@@ -15,13 +20,6 @@ const studyIdParams = z.object({ studyId: z.string().min(1).max(64) });
 const jobIdParams = z.object({ id: z.coerce.number().int().positive() });
 const QUEUE_READERS = sessionOnly(['radiology', 'admin']);
 const QUEUE_WRITERS = sessionOnly(['radiology']);
-
-const jobEventSchema = z.object({
-  fromState: routeJobStateSchema.nullable(),
-  toState: routeJobStateSchema,
-  detail: z.string(),
-  occurredAt: z.string(),
-});
 
 export function routingRoutes(services: SidecarServices) {
   const { db, audit } = services;
@@ -105,7 +103,7 @@ export function routingRoutes(services: SidecarServices) {
       tag: 'routing',
       access: QUEUE_READERS,
       params: jobIdParams,
-      response: z.object({ job: routeJobSchema, events: z.array(jobEventSchema) }),
+      response: z.object({ job: routeJobSchema, events: z.array(routeJobEventSchema) }),
       async handler({ params }) {
         const row = await job(params.id);
         const events = await db

@@ -6,28 +6,17 @@
 import { z } from 'zod';
 import {
   ROUTE_JOB_STATES,
+  routeJobEventSchema,
   routeJobSchema,
-  routeJobStateSchema,
   routingDecisionSchema,
   type RouteJob,
+  type RouteJobEvent,
   type RouteJobState,
 } from '../../../src/domain/routing.ts';
 import { studyStateSchema } from '../../../src/domain/study-state.ts';
 import type { ApiClient } from '../api/api-client.ts';
 
-export { ROUTE_JOB_STATES, type RouteJob, type RouteJobState };
-
-/**
- * One state change of a route job. The route declares this shape inline (routing-routes.ts), not
- * in src/domain, so it is repeated here; a change there fails the parse, not silently.
- */
-export const routeJobEventSchema = z.object({
-  fromState: routeJobStateSchema.nullable(),
-  toState: routeJobStateSchema,
-  detail: z.string(),
-  occurredAt: z.string(),
-});
-export type RouteJobEvent = z.infer<typeof routeJobEventSchema>;
+export { ROUTE_JOB_STATES, routeJobEventSchema, type RouteJob, type RouteJobEvent, type RouteJobState };
 
 const archiveResultSchema = z.object({ decision: routingDecisionSchema, jobIds: z.array(z.number().int()) });
 export type ArchiveResult = z.infer<typeof archiveResultSchema>;

@@ -30,6 +30,13 @@ export function shortUid(uid: string, keep = 8): string {
   return uid.length <= keep * 2 + 1 ? uid : `${uid.slice(0, keep)}…${uid.slice(-keep)}`;
 }
 
+/** A last error short enough for a table cell (the whole message is in the job's detail). */
+export function briefError(message: string | null, limit = 90): string {
+  if (message === null || message.trim() === '') return '–';
+  const text = message.trim().replace(/\s+/g, ' ');
+  return text.length <= limit ? text : `${text.slice(0, limit - 1).trimEnd()}…`;
+}
+
 export function jobLabel(job: Pick<RouteJob, 'id' | 'destination'>): string {
   return `Job ${job.id} to ${job.destination}`;
 }
@@ -55,7 +62,8 @@ export function nextTryText(job: Pick<RouteJob, 'state' | 'nextAttemptAt'>, now:
 export function archiveJobLine(job: RouteJob): string {
   const base = `${job.destination}: ${stateLabel(job.state)} · ${instancesText(job)}`;
   const attempts = job.attempts > 1 ? ` · ${plural(job.attempts, 'attempt')}` : '';
-  const error = job.lastError !== null && (job.state === 'dead' || job.state === 'retry_wait') ? ` · ${job.lastError}` : '';
+  const error =
+    job.lastError !== null && (job.state === 'dead' || job.state === 'retry_wait') ? ` · ${job.lastError}` : '';
   return `${base}${attempts}${error}`;
 }
 

@@ -5,11 +5,10 @@
 
 import { useEffect, useRef, type MouseEvent, type RefObject } from 'react';
 import { formatDateTime } from '../format/format.ts';
-import { orDash } from '../hl7/hl7-format.ts';
 import { StateBadge } from '../hl7/state-badge.component.tsx';
 import { hrefOf, ROUTES } from '../routing/router.ts';
 import type { RouteJob } from './archive.resource.ts';
-import { instancesText, nextTryText, shortUid } from './route-job-format.ts';
+import { briefError, nextTryText, shortUid } from './route-job-format.ts';
 
 export function RoutingQueueTable({
   jobs,
@@ -63,7 +62,9 @@ export function RoutingQueueTable({
             </th>
             <th scope="col">Last error</th>
             <th scope="col">Next try</th>
-            <th scope="col">Instances</th>
+            <th scope="col" className="numeric">
+              Sent / verified
+            </th>
           </tr>
         </thead>
         <tbody>
@@ -84,7 +85,7 @@ export function RoutingQueueTable({
                 <td>
                   <a
                     href={hrefOf(ROUTES.routingQueue, { job: job.id })}
-                    className="queue-row__link code"
+                    className="queue-row__link code nowrap"
                     data-job-id={job.id}
                     tabIndex={isSelected ? 0 : -1}
                     aria-current={isOpen ? 'true' : undefined}
@@ -103,10 +104,15 @@ export function RoutingQueueTable({
                   <StateBadge state={job.state} />
                 </td>
                 <td className="numeric">{job.attempts}</td>
-                <td className="text-break">{orDash(job.lastError)}</td>
-                <td className="nowrap">{nextTryText(job, now)}</td>
-                <td className="nowrap" data-testid="job-instances">
-                  {instancesText(job)}
+                <td className="queue-table__error" title={job.lastError ?? undefined}>
+                  {briefError(job.lastError)}
+                </td>
+                <td>{nextTryText(job, now)}</td>
+                {/* "4 / 4" on screen, "4 sent / 4 verified" for screen readers (and in textContent). */}
+                <td className="numeric nowrap" data-testid="job-instances">
+                  {job.instancesSent}
+                  <span className="visually-hidden"> sent</span> / {job.instancesVerified}
+                  <span className="visually-hidden"> verified</span>
                 </td>
               </tr>
             );

@@ -1,5 +1,6 @@
-// A table of HL7 rows described by its columns: a header and a cell per column, one row per item.
-// Lists use it with `table--rows`, the tables inside a detail view with `table--compact`.
+// A table of rows described by its columns: a header and a cell per column, one row per item (HL7
+// lists, destinations, a route job's history). Lists use it with `table--rows`, the tables inside
+// a detail view with `table--compact`.
 
 import type { ReactNode } from 'react';
 
@@ -13,7 +14,7 @@ export type Column<Row> = {
   cell: (row: Row) => ReactNode;
 };
 
-export function DataTable<Row extends { id: number }>({
+export function DataTable<Row extends { id: number | string }>({
   className,
   testId,
   caption,

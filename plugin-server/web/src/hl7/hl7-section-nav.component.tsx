@@ -1,7 +1,7 @@
 // The HL7 pages' own navigation, above each of them (the main navigation has one "HL7" entry).
 
+import { SectionNav } from '../layout/section-nav.component.tsx';
 import { ROUTES, type RoutePath } from '../routing/router.ts';
-import { PageLink } from './page-link.component.tsx';
 
 const SECTION: readonly { path: RoutePath; label: string }[] = [
   { path: ROUTES.hl7Messages, label: 'Messages' },
@@ -11,18 +11,5 @@ const SECTION: readonly { path: RoutePath; label: string }[] = [
 ];
 
 export function Hl7SectionNav({ current }: { current: RoutePath }) {
-  return (
-    <nav className="section-nav" aria-label="HL7">
-      {SECTION.map(({ path, label }) => (
-        <PageLink
-          key={path}
-          href={path}
-          className="section-nav__link"
-          aria-current={path === current ? 'page' : undefined}
-        >
-          {label}
-        </PageLink>
-      ))}
-    </nav>
-  );
+  return <SectionNav label="HL7" pages={SECTION} current={current} />;
 }

@@ -1,5 +1,6 @@
 // The "Inbox" page: recent imports, newest first, each with the studies it brought and their
 // thumbnails; filtered by patient, description or study state. Outside data is shown as text.
+// Physicians and radiology archive a matched study from here and follow its archive status.
 
 import { useCallback, useEffect, useId, useMemo, useState } from 'react';
 import { describeError, type ApiClient } from '../api/api-client.ts';
@@ -9,6 +10,7 @@ import { buildInbox, type InboxEntry, type InboxFilter } from './inbox-filter.ts
 import { listStudies, STUDY_STATES, type Study, type StudyState } from './studies.resource.ts';
 import { StudyThumbnail } from './study-thumbnail.component.tsx';
 import { WarningList } from '../layout/warning-list.component.tsx';
+import { StudyArchive } from '../archive/study-archive.component.tsx';
 
 type Loaded = {
   imports: ImportSession[];
@@ -21,7 +23,11 @@ type Loaded = {
 type LoadState =
   { status: 'loading'; previous?: Loaded } | { status: 'loaded'; data: Loaded } | { status: 'error'; message: string };
 
-export function InboxPage({ api }: { api: ApiClient }) {
+/**
+ * `canArchive`: the user may tag studies for archive and read their archive status (physician or
+ * radiology, STUDY_VIEWERS in src/domain/roles.ts).
+ */
+export function InboxPage({ api, canArchive }: { api: ApiClient; canArchive: boolean }) {
   const id = useId();
   const [load, setLoad] = useState<LoadState>({ status: 'loading' });
   const [filter, setFilter] = useState<InboxFilter>({ text: '', state: '' });
@@ -112,14 +118,25 @@ export function InboxPage({ api }: { api: ApiClient }) {
       )}
       <ol className="inbox" aria-label="Imports">
         {entries.map((entry) => (
-          <ImportCard key={entry.session.id} entry={entry} />
+          <ImportCard
+            key={entry.session.id}
+            entry={entry}
+            archive={canArchive ? { api, onArchived: refresh } : undefined}
+          />
         ))}
       </ol>
     </div>
   );
 }
 
-function ImportCard({ entry }: { entry: InboxEntry }) {
+function ImportCard({
+  entry,
+  archive,
+}: {
+  entry: InboxEntry;
+  /** For users who may archive; undefined hides the archive action and status. */
+  archive: { api: ApiClient; onArchived: () => void } | undefined;
+}) {
   const { session, studies } = entry;
   const problems = session.counts.corrupt + session.counts.rejected;
   return (
@@ -162,6 +179,15 @@ function ImportCard({ entry }: { entry: InboxEntry }) {
                   {plural(study.instanceCount, 'image')}
                   {tracked !== undefined && tracked.institutionName !== '' && <> · {tracked.institutionName}</>}
                 </p>
+                {archive !== undefined && tracked !== undefined && (
+                  <StudyArchive
+                    api={archive.api}
+                    studyId={tracked.id}
+                    studyState={tracked.state}
+                    label={`${formatPersonName(study.patientName)}, ${formatDicomDate(study.studyDate)}`}
+                    onArchived={archive.onArchived}
+                  />
+                )}
               </div>
               {tracked !== undefined && (
                 <span className={`badge badge--state badge--${tracked.state}`}>{tracked.state}</span>

@@ -2,15 +2,20 @@
 // logged in and as what.
 
 import type { MouseEvent } from 'react';
-import { HL7_ROUTES, mayOpen, navigate, ROUTES, type RoutePath } from '../routing/router.ts';
+import { ADMIN_ROUTES, HL7_ROUTES, mayOpen, navigate, ROUTES, type RoutePath } from '../routing/router.ts';
 import type { SessionUser } from '../session/session.resource.ts';
 
-/** `section`: the pages the entry stands for (its own page included); the HL7 pages are one entry. */
+/**
+ * `section`: the pages the entry stands for (its own page included); the HL7 pages are one entry,
+ * the admin pages another. Each entry shows for the roles that may open its page (router.ts).
+ */
 const NAVIGATION: readonly { path: RoutePath; label: string; section?: readonly RoutePath[] }[] = [
   { path: ROUTES.importMedia, label: 'Import media' },
   { path: ROUTES.inbox, label: 'Inbox' },
   { path: ROUTES.worklist, label: 'Worklist' },
   { path: ROUTES.hl7Messages, label: 'HL7', section: HL7_ROUTES },
+  { path: ROUTES.routingQueue, label: 'Routing' },
+  { path: ROUTES.destinations, label: 'Admin', section: ADMIN_ROUTES },
 ];
 
 export function AppHeader({
