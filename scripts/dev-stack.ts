@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { startOrthanc, type RunningOrthanc } from '@outside/orthanc-config';
-import { loadConfig, Sidecar } from '@outside/plugin-server';
+import { loadConfig, OrthancClient, Sidecar } from '@outside/plugin-server';
 import { DestinationStore } from '../plugin-server/src/routing/destinations-store.ts';
 
 const root = join(import.meta.dirname, '..');
@@ -109,8 +109,22 @@ try {
     ['cardiology-pacs', cardiology],
   ] as const) {
     if ((await destinations.byName(name)) === undefined) {
-      await destinations.create({ name, kind: 'dicom', aet: pacs.aet, host: '127.0.0.1', port: pacs.dicomPort });
+      await destinations.create({
+        name,
+        kind: 'dicom',
+        aet: pacs.aet,
+        host: '127.0.0.1',
+        port: pacs.dicomPort,
+        storageCommitment: true,
+      });
     }
+    // The PACS sends its storage commitment reports back to the staging Orthanc.
+    await new OrthancClient({
+      url: pacs.httpUrl,
+      username: pacsCredentials.username,
+      password: pacsCredentials.password,
+      timeoutMs: 10_000,
+    }).putModality('outside-staging', { AET: staging.aet, Host: '127.0.0.1', Port: staging.dicomPort });
   }
   await sidecar.start();
 

@@ -182,4 +182,32 @@ describe('delivering a study to a DICOM destination', () => {
       'refused',
     );
   });
+
+  it('confirms delivery with storage commitment where the destination offers it, and retries when no report comes', async () => {
+    const study = await stage('MRN-R6', 3);
+    const input = {
+      orthanc: client(staging),
+      modality: 'radiology-pacs',
+      orthancStudyId: study.orthancStudyId,
+      StudyInstanceUID: study.uid,
+      patientId: 'MRN-R6',
+      storageCommitment: true,
+      commitmentTimeoutMs: 1500,
+    };
+    // The PACS does not know our AE yet: it refuses the commitment request; worth a retry.
+    const unanswered = await deliverStudy(input);
+    expect(unanswered.kind).toBe('retry');
+    expect(unanswered.kind === 'retry' ? unanswered.message : '').toMatch(/storage commitment/i);
+
+    const other = await stage('MRN-R7', 3);
+    await client(pacs).putModality('staging', { AET: staging.aet, Host: '127.0.0.1', Port: staging.dicomPort });
+    const committed = await deliverStudy({
+      ...input,
+      orthancStudyId: other.orthancStudyId,
+      StudyInstanceUID: other.uid,
+      patientId: 'MRN-R7',
+      commitmentTimeoutMs: 30_000,
+    });
+    expect(committed).toEqual({ kind: 'verified', sent: 3, held: 3, verification: 'storage-commitment' });
+  });
 });

@@ -4,6 +4,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, startOrthanc, type RunningOrthanc } from '@outside/orthanc-config';
+import { OrthancClient } from '@outside/plugin-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RouteJob } from '../../plugin-server/src/domain/routing.ts';
 import { buildPlan, enqueueCoercion } from '../../plugin-server/src/coerce/coercion-jobs.ts';
@@ -55,7 +56,14 @@ describe('routing outbox', () => {
       config: { routing: { allowLoopbackDestinations: true, retryBaseMs: 300, pollIntervalMs: 100 } },
     });
     admin = await loggedIn(stack.sidecar, ['admin']);
-    await addDestination('radiology-pacs', radiologyPacs.aet, radiologyPacs.dicomPort);
+    // The radiology PACS confirms with storage commitment: it must know our AE to report back.
+    await new OrthancClient({
+      url: radiologyPacs.httpUrl,
+      username: radiologyPacs.credentials.username,
+      password: radiologyPacs.credentials.password,
+      timeoutMs: 10_000,
+    }).putModality('staging', { AET: stack.orthanc.aet, Host: '127.0.0.1', Port: stack.orthanc.dicomPort });
+    await addDestination('radiology-pacs', radiologyPacs.aet, radiologyPacs.dicomPort, true);
     await addDestination('cardiology-pacs', cardiologyPacs.aet, cardiologyPacs.dicomPort);
     physician = await loggedIn(stack.sidecar, ['physician']);
     radiology = await loggedIn(stack.sidecar, ['radiology']);
@@ -73,8 +81,15 @@ describe('routing outbox', () => {
     return s;
   }
 
-  async function addDestination(name: string, aet: string, port: number): Promise<void> {
-    const created = await admin.post('/api/destinations', { name, kind: 'dicom', aet, host: '127.0.0.1', port });
+  async function addDestination(name: string, aet: string, port: number, storageCommitment = false): Promise<void> {
+    const created = await admin.post('/api/destinations', {
+      name,
+      kind: 'dicom',
+      aet,
+      host: '127.0.0.1',
+      port,
+      storageCommitment,
+    });
     expect(created.status).toBe(201);
     services().routing.wake();
   }
@@ -207,6 +222,10 @@ describe('routing outbox', () => {
     expect((await heldBy(cardiologyPacs, rad.uid)).count).toBe(0);
     const status = await archiveStatus(rad.studyId);
     expect(status.jobs[0]).toMatchObject({ destination: 'radiology-pacs', state: 'verified', instancesVerified: 6 });
+    const history = await radiology.get<{ events: { toState: string; detail: string }[] }>(
+      `/api/routing/jobs/${status.jobs[0]?.id}/events`,
+    );
+    expect(history.body.events.at(-1)?.detail).toBe('6 instances held (storage-commitment)');
 
     // A study that is not reconciled is refused.
     const unreconciled = await physician.post<{ error: { message: string } }>(

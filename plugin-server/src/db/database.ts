@@ -7,6 +7,7 @@ import { foundationMigration } from './migrations/0001-foundation.ts';
 import { importsMigration } from './migrations/0002-imports.ts';
 import { reconciliationMigration } from './migrations/0004-reconciliation.ts';
 import { routingMigration } from './migrations/0005-routing.ts';
+import { storageCommitmentMigration } from './migrations/0006-storage-commitment.ts';
 import { hl7Migration, withStatementCache } from '@outside/hl7-bridge/storage';
 import { migrationContext, type Dialect } from './migration-context.ts';
 import type { Database } from './schema.ts';
@@ -28,6 +29,7 @@ function migrations(dialect: Dialect): Record<string, Migration> {
     '0003-hl7': hl7Migration(context),
     '0004-reconciliation': reconciliationMigration(context),
     '0005-routing': routingMigration(context),
+    '0006-storage-commitment': storageCommitmentMigration(),
   };
 }
 

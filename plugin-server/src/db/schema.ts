@@ -185,6 +185,8 @@ export interface DestinationsTable {
   password: string | null;
   concurrency: number;
   enabled: number;
+  /** 1: ask for storage commitment and verify with its report (DICOM only). */
+  storage_commitment: Generated<number>;
   created_at: string;
   updated_at: string;
 }

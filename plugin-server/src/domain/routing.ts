@@ -24,6 +24,8 @@ export const destinationSchema = z.object({
   /** Route jobs of this destination sent at once. */
   concurrency: z.number().int().min(1).max(8),
   enabled: z.boolean(),
+  /** DICOM: delivery is confirmed by storage commitment (the destination must know our AE). */
+  storageCommitment: z.boolean(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });

@@ -10,6 +10,7 @@ import {
   orthancJobStartedSchema,
   orthancLookupSchema,
   orthancPatientSchema,
+  orthancStorageCommitmentSchema,
   orthancSeriesListSchema,
   orthancSimplifiedTagsSchema,
   orthancStudyIdsSchema,
@@ -21,6 +22,7 @@ import {
   type OrthancJob,
   type OrthancLookup,
   type OrthancPatient,
+  type OrthancStorageCommitment,
   type OrthancSeries,
   type OrthancStudy,
   type OrthancSystem,
@@ -342,14 +344,36 @@ export class OrthancClient {
     );
   }
 
-  /** C-STORE of these instances to a modality, synchronously (one association, Orthanc's job). */
-  async storeToModality(name: string, instanceIds: readonly string[], timeoutSeconds = 120): Promise<void> {
-    await this.requestJson(
+  /**
+   * C-STORE of these instances to a modality, synchronously (one association, Orthanc's job).
+   * With `storageCommitment`, returns the transaction UID whose report says what was committed.
+   */
+  async storeToModality(
+    name: string,
+    instanceIds: readonly string[],
+    options: { storageCommitment?: boolean; timeoutSeconds?: number } = {},
+  ): Promise<string | undefined> {
+    const result = await this.requestJson(
       'POST',
       `/modalities/${encodeURIComponent(name)}/store`,
-      JSON.stringify({ Resources: instanceIds, Synchronous: true, Timeout: timeoutSeconds }),
-      z.unknown(),
+      JSON.stringify({
+        Resources: instanceIds,
+        Synchronous: true,
+        Timeout: options.timeoutSeconds ?? 120,
+        ...(options.storageCommitment === true ? { StorageCommitment: true } : {}),
+      }),
+      z.looseObject({ StorageCommitmentTransactionUID: z.string().optional() }),
       `the C-STORE of ${instanceIds.length} instances to ${name}`,
+    );
+    return result.StorageCommitmentTransactionUID;
+  }
+
+  /** The storage commitment report of a transaction (Pending until the N-EVENT-REPORT arrives). */
+  storageCommitmentReport(transactionUid: string): Promise<OrthancStorageCommitment> {
+    return this.getJson(
+      `/storage-commitment/${encodeURIComponent(transactionUid)}`,
+      orthancStorageCommitmentSchema,
+      `storage commitment ${transactionUid}`,
     );
   }
 

@@ -104,3 +104,11 @@ export const orthancJobSchema = z.looseObject({
 export type OrthancJob = z.infer<typeof orthancJobSchema>;
 
 export const orthancJobStartedSchema = z.looseObject({ ID: z.string() });
+
+/** `/storage-commitment/{uid}`: the report the destination sent back (N-EVENT-REPORT). */
+export const orthancStorageCommitmentSchema = z.looseObject({
+  Status: z.enum(['Pending', 'Success', 'Failure']),
+  Success: z.array(z.looseObject({ SOPInstanceUID: z.string() })).default([]),
+  Failures: z.array(z.looseObject({ SOPInstanceUID: z.string(), FailureReason: z.number().optional() })).default([]),
+});
+export type OrthancStorageCommitment = z.infer<typeof orthancStorageCommitmentSchema>;

@@ -9,7 +9,12 @@ import type { OrthancClient } from '../orthanc/orthanc-client.ts';
 const STORE_BATCH = 100;
 
 export type DeliveryOutcome =
-  | { kind: 'verified'; sent: number; held: number; verification: 'c-find' | 'c-store-status' | 'rest' | 'qido' }
+  | {
+      kind: 'verified';
+      sent: number;
+      held: number;
+      verification: 'c-find' | 'c-store-status' | 'rest' | 'qido' | 'storage-commitment';
+    }
   | { kind: 'conflict'; message: string }
   | { kind: 'retry'; message: string; sent: number }
   | { kind: 'refused'; message: string; sent: number };
@@ -22,6 +27,10 @@ export interface DeliveryInput {
   StudyInstanceUID: string;
   /** The Patient ID the study carries (coerced). */
   patientId: string;
+  /** Ask for storage commitment and confirm with its reports (the destination offers it). */
+  storageCommitment?: boolean;
+  /** How long to wait for a storage commitment report. */
+  commitmentTimeoutMs?: number;
   /** Progress, after each stored batch. */
   onProgress?: (sent: number) => Promise<void>;
 }
@@ -82,10 +91,14 @@ export async function deliverStudy(input: DeliveryInput): Promise<DeliveryOutcom
 
   const missing = [...localSops].filter(([sop]) => !held.has(sop)).map(([, id]) => id);
   let sent = 0;
+  const transactions: string[] = [];
   for (let start = 0; start < missing.length; start += STORE_BATCH) {
     const batch = missing.slice(start, start + STORE_BATCH);
     try {
-      await orthanc.storeToModality(modality, batch);
+      const transaction = await orthanc.storeToModality(modality, batch, {
+        storageCommitment: input.storageCommitment === true,
+      });
+      if (transaction !== undefined) transactions.push(transaction);
     } catch (error) {
       const raw = errorMessage(error);
       const message = /to one of \[\s*\]/.test(raw)
@@ -97,6 +110,13 @@ export async function deliverStudy(input: DeliveryInput): Promise<DeliveryOutcom
     await input.onProgress?.(sent);
   }
 
+  if (input.storageCommitment === true && sent > 0) {
+    const committed = await awaitCommitment(orthanc, transactions, input.commitmentTimeoutMs ?? 60_000);
+    if (committed.kind !== 'committed') return { ...committed, sent };
+    if (committed.count === sent && held.size + sent >= localSops.size) {
+      return { kind: 'verified', sent, held: localSops.size, verification: 'storage-commitment' };
+    }
+  }
   if (!queryable) return { kind: 'verified', sent, held: localSops.size, verification: 'c-store-status' };
   // The count the destination reports settles it when it is complete (each instance was also
   // confirmed by its C-STORE status); the slower listing is only for a count that falls short.
@@ -123,6 +143,38 @@ export async function deliverStudy(input: DeliveryInput): Promise<DeliveryOutcom
     return { kind: 'retry', message: `${absent.length} instances are not at the destination after sending`, sent };
   }
   return { kind: 'verified', sent, held: after.size, verification: 'c-find' };
+}
+
+/** Waits for every transaction's report; a failure or no answer in time is worth a retry. */
+async function awaitCommitment(
+  orthanc: OrthancClient,
+  transactions: readonly string[],
+  timeoutMs: number,
+): Promise<{ kind: 'committed'; count: number } | { kind: 'retry'; message: string }> {
+  const deadline = Date.now() + timeoutMs;
+  let count = 0;
+  for (const transaction of transactions) {
+    for (;;) {
+      const report = await orthanc.storageCommitmentReport(transaction);
+      if (report.Status === 'Success') {
+        count += report.Success.length;
+        break;
+      }
+      if (report.Status === 'Failure') {
+        return {
+          kind: 'retry',
+          message: `storage commitment refused ${report.Failures.length} instances (reasons ${[
+            ...new Set(report.Failures.map((failure) => failure.FailureReason)),
+          ].join(', ')})`,
+        };
+      }
+      if (Date.now() > deadline) {
+        return { kind: 'retry', message: `no storage commitment report within ${timeoutMs / 1000} s` };
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+  return { kind: 'committed', count };
 }
 
 async function heldSops(orthanc: OrthancClient, modality: string, studyUid: string): Promise<Set<string>> {

@@ -15,6 +15,7 @@ const destination: Destination = {
   hasPassword: false,
   concurrency: 1,
   enabled: true,
+  storageCommitment: false,
   createdAt: '2025-01-01T00:00:00.000Z',
   updatedAt: '2025-01-01T00:00:00.000Z',
 };

@@ -29,6 +29,8 @@ const dicomFieldsSchema = z.strictObject({
   aet: aeTitleSchema,
   host: z.string().trim().min(1).max(253),
   port: z.number().int().min(1).max(65535),
+  /** Ask for storage commitment and verify with its report. */
+  storageCommitment: z.boolean().default(false),
   ...settingsFields,
 });
 
@@ -67,6 +69,7 @@ export interface DestinationColumns {
   username: string | null;
   concurrency: number;
   enabled: number;
+  storage_commitment: number;
 }
 
 /**
@@ -83,6 +86,7 @@ export function destinationColumns(change: DestinationChange): DestinationColumn
       port: change.port,
       url: null,
       username: null,
+      storage_commitment: change.storageCommitment ? 1 : 0,
       ...settings,
     };
   }
@@ -94,6 +98,7 @@ export function destinationColumns(change: DestinationChange): DestinationColumn
     port: url.port,
     url: url.href,
     username: change.username,
+    storage_commitment: 0,
     ...settings,
   };
 }

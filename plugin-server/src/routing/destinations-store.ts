@@ -33,6 +33,7 @@ const rowSchema = z.object({
   password: z.string().nullable(),
   concurrency: z.number(),
   enabled: z.number(),
+  storage_commitment: z.number(),
   created_at: z.string(),
   updated_at: z.string(),
 });
@@ -52,6 +53,7 @@ export function destinationFromRow(row: unknown): Destination {
     hasPassword: parsed.password !== null,
     concurrency: parsed.concurrency,
     enabled: parsed.enabled !== 0,
+    storageCommitment: parsed.storage_commitment !== 0,
     createdAt: parsed.created_at,
     updatedAt: parsed.updated_at,
   });

@@ -158,7 +158,11 @@ export class RouteWorkers {
         ? deliverToPeer({ ...common, peer: http, timeoutMs: PEER_TIMEOUT_MS })
         : destination.kind === 'dicomweb'
           ? deliverToDicomWeb({ ...common, server: http })
-          : deliverStudy({ ...common, modality: this.#options.modalityOf(destination) });
+          : deliverStudy({
+              ...common,
+              modality: this.#options.modalityOf(destination),
+              storageCommitment: destination.storage_commitment === 1,
+            });
     const outcome = await delivery.catch((error: unknown) => ({
       kind: 'retry' as const,
       message: error instanceof Error ? error.message : String(error),

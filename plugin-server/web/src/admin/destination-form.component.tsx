@@ -125,6 +125,21 @@ export function DestinationForm({
             </label>
             <p className="hint">A disabled destination gets no new deliveries and is not known to Orthanc.</p>
           </div>
+          <div className="field field--checkbox">
+            <label htmlFor={`${id}-commitment`}>
+              <input
+                id={`${id}-commitment`}
+                type="checkbox"
+                checked={values.storageCommitment}
+                onChange={(event) => setValues({ ...values, storageCommitment: event.target.checked })}
+              />{' '}
+              Storage commitment
+            </label>
+            <p className="hint">
+              Confirm each delivery with a storage commitment report. The destination must know this system&apos;s AE
+              title.
+            </p>
+          </div>
         </div>
         {refusal !== undefined && (
           <p className="notice notice--error" role="alert">

@@ -25,6 +25,7 @@ const DICOM: Destination = {
   hasPassword: false,
   concurrency: 2,
   enabled: true,
+  storageCommitment: false,
   createdAt: '2024-03-01T10:00:00.000Z',
   updatedAt: '2024-03-01T10:00:00.000Z',
 };
@@ -49,6 +50,7 @@ const VALID: DestinationFormValues = {
   port: ' 4242 ',
   concurrency: '3',
   enabled: true,
+  storageCommitment: false,
 };
 
 describe('destination form', () => {
@@ -62,15 +64,17 @@ describe('destination form', () => {
       port: 4242,
       concurrency: 3,
       enabled: true,
+      storageCommitment: false,
     });
     // The name is not part of a change: rules refer to a destination by it.
-    expect(destinationChangeBody({ ...VALID, enabled: false })).toEqual({
+    expect(destinationChangeBody({ ...VALID, enabled: false, storageCommitment: true })).toEqual({
       kind: 'dicom',
       aet: 'CARDPACS',
       host: '10.1.2.3',
       port: 4242,
       concurrency: 3,
       enabled: false,
+      storageCommitment: true,
     });
   });
 
@@ -100,6 +104,7 @@ describe('destination form', () => {
       port: '11112',
       concurrency: '2',
       enabled: true,
+      storageCommitment: false,
     });
     expect(destinationTarget(DICOM)).toBe('RADPACS @ pacs.example.org:11112');
     expect(destinationTarget({ ...DICOM, host: 'fd00::5' })).toBe('RADPACS @ [fd00::5]:11112');
@@ -114,7 +119,10 @@ describe('destination form', () => {
       port: 11112,
       concurrency: 2,
       enabled: false,
+      storageCommitment: false,
     });
+    // A stored storage commitment setting survives disabling.
+    expect(enabledChangeBody({ ...DICOM, storageCommitment: true }, false)).toMatchObject({ storageCommitment: true });
     const peer = enabledChangeBody(PEER, false);
     expect(peer).toEqual({
       kind: 'orthanc-peer',

@@ -17,9 +17,10 @@ export type DestinationFormValues = {
   port: string;
   concurrency: string;
   enabled: boolean;
+  storageCommitment: boolean;
 };
 
-export type DestinationField = Exclude<keyof DestinationFormValues, 'enabled'>;
+export type DestinationField = Exclude<keyof DestinationFormValues, 'enabled' | 'storageCommitment'>;
 export type DestinationFormProblems = Partial<Record<DestinationField, string>>;
 
 export const EMPTY_DESTINATION_FORM: DestinationFormValues = {
@@ -29,6 +30,7 @@ export const EMPTY_DESTINATION_FORM: DestinationFormValues = {
   port: '104',
   concurrency: '1',
   enabled: true,
+  storageCommitment: false,
 };
 
 /** The form for changing a DICOM destination, filled with its settings. */
@@ -40,6 +42,7 @@ export function formFromDestination(destination: Destination): DestinationFormVa
     port: String(destination.port),
     concurrency: String(destination.concurrency),
     enabled: destination.enabled,
+    storageCommitment: destination.storageCommitment,
   };
 }
 
@@ -87,6 +90,7 @@ function dicomSettings(values: DestinationFormValues): Omit<NewDicomDestination,
     port: Number(values.port.trim()),
     concurrency: Number(values.concurrency.trim()),
     enabled: values.enabled,
+    storageCommitment: values.storageCommitment,
   };
 }
 
@@ -111,6 +115,7 @@ export function enabledChangeBody(destination: Destination, enabled: boolean): D
       port: destination.port,
       concurrency: destination.concurrency,
       enabled,
+      storageCommitment: destination.storageCommitment,
     };
   }
   return {

@@ -29,6 +29,8 @@ export type NewDicomDestination = {
   port: number;
   concurrency: number;
   enabled: boolean;
+  /** Confirm deliveries with storage commitment (the destination must know our AE title). */
+  storageCommitment: boolean;
 };
 
 /**
