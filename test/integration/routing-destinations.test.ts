@@ -182,7 +182,21 @@ describe('routing destinations against real Orthancs', () => {
       `/api/destinations/${web.body.destination.id}/test`,
       {},
     );
-    expect(webTest.body).toMatchObject({ ok: false, message: 'testing dicomweb destinations is not supported yet' });
+    // The DICOMweb service is reached, and says the stored credentials are wrong.
+    expect(webTest.body.ok).toBe(false);
+    expect(webTest.body.message).toMatch(/refused the credentials \(HTTP 401\)/);
+    const peer = await admin.post<{ destination: Destination }>('/api/destinations', {
+      kind: 'orthanc-peer',
+      name: 'api-peer',
+      url: pacs.httpUrl,
+      username: pacs.credentials.username,
+      password: pacs.credentials.password,
+    });
+    const peerTest = await admin.post<{ ok: boolean; message: string }>(
+      `/api/destinations/${peer.body.destination.id}/test`,
+      {},
+    );
+    expect(peerTest.body).toMatchObject({ ok: true, message: `Orthanc peer at ${pacs.httpUrl} answered` });
 
     const changed = await admin.request<{ destination: Destination }>('PUT', `/api/destinations/${id}`, {
       kind: 'dicom',

@@ -67,11 +67,7 @@ describe('testDestinationConnection', () => {
   });
 
   it.each([
-    [
-      { ...destination, kind: 'orthanc-peer', aet: null } as const,
-      'testing orthanc-peer destinations is not supported yet',
-    ],
-    [{ ...destination, kind: 'dicomweb', aet: null } as const, 'testing dicomweb destinations is not supported yet'],
+    [{ ...destination, kind: 'dicomweb', aet: null, host: '127.0.0.1' } as const, /loopback/],
     [{ ...destination, enabled: false }, 'radiology-pacs is disabled: Orthanc does not know it; enable it to test it'],
     [{ ...destination, host: '127.0.0.1' }, /loopback.*allowLoopbackDestinations/],
   ])('does not contact anything for %j', async (target, message) => {

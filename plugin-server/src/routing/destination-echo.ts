@@ -20,8 +20,10 @@ export type EchoApi = Pick<OrthancClient, 'putModality' | 'echoModality'>;
 
 export interface ConnectionTestOptions {
   hostCheck: HostCheckOptions;
-  /** The C-ECHO's association timeout. */
+  /** The C-ECHO's association timeout, and the HTTP request's. */
   timeoutSeconds?: number;
+  /** The stored password of an HTTP destination. */
+  password?: string | null;
 }
 
 function reasonOf(error: unknown): string {
@@ -51,7 +53,12 @@ export async function testDestinationConnection(
   });
   const aet = destination.aet;
   if (destination.kind !== 'dicom' || aet === null) {
-    return result(false, `testing ${destination.kind} destinations is not supported yet`);
+    try {
+      await checkDestinationHost(destination.host, options.hostCheck);
+      return result(true, await httpProbe(destination, options));
+    } catch (error) {
+      return result(false, reasonOf(error));
+    }
   }
   if (!destination.enabled) {
     return result(false, `${destination.name} is disabled: Orthanc does not know it; enable it to test it`);
@@ -75,4 +82,31 @@ export async function testDestinationConnection(
     return result(false, `C-ECHO${where} failed: ${reasonOf(error)}`);
   }
   return result(true, `C-ECHO to ${target} answered`);
+}
+
+/**
+ * An HTTP destination answers as what it claims to be: an Orthanc peer's `/system`, a DICOMweb
+ * service's QIDO-RS `studies?limit=1`, with the stored credentials.
+ */
+async function httpProbe(destination: Destination, options: ConnectionTestOptions): Promise<string> {
+  const base = (destination.url ?? '').replace(/\/?$/, '/');
+  const path = destination.kind === 'orthanc-peer' ? 'system' : 'studies?limit=1';
+  const headers: Record<string, string> = {
+    accept: destination.kind === 'orthanc-peer' ? 'application/json' : 'application/dicom+json',
+  };
+  if (destination.username !== null) {
+    const secret = `${destination.username}:${options.password ?? ''}`;
+    headers['authorization'] = `Basic ${Buffer.from(secret).toString('base64')}`;
+  }
+  const response = await fetch(new URL(path, base), {
+    headers,
+    redirect: 'error',
+    signal: AbortSignal.timeout((options.timeoutSeconds ?? 5) * 1000),
+  });
+  await response.arrayBuffer();
+  if (response.status === 401 || response.status === 403) {
+    throw new Error(`${destination.url ?? ''} refused the credentials (HTTP ${response.status})`);
+  }
+  if (!response.ok) throw new Error(`${destination.url ?? ''} answered HTTP ${response.status}`);
+  return `${destination.kind === 'orthanc-peer' ? 'Orthanc peer' : 'DICOMweb service'} at ${destination.url ?? ''} answered`;
 }

@@ -129,7 +129,10 @@ export function destinationRoutes(
       response: connectionTestResultSchema,
       async handler({ params }) {
         const destination = await destinations.get(params.id);
-        return testDestinationConnection(orthanc, destination, { hostCheck: destinations.hostCheck });
+        return testDestinationConnection(orthanc, destination, {
+          hostCheck: destinations.hostCheck,
+          password: await destinations.password(destination.id),
+        });
       },
     }),
   ];
