@@ -281,10 +281,12 @@ describe('routing destinations against real Orthancs', () => {
     expect(events.map((event) => JSON.parse(event.details).action)).toEqual([
       'destination created',
       'destination created',
+      'destination created',
       'destination changed',
       'destination deleted',
     ]);
     expect(events.every((event) => event.event_id === '110113')).toBe(true);
     expect(events.some((event) => event.details.includes('never-shown'))).toBe(false);
+    expect(events.some((event) => event.details.includes(pacs.credentials.password))).toBe(false);
   });
 });
