@@ -3,42 +3,18 @@
 // Cancel has no key: it stops a delivery for good and asks first. Letters work anywhere on the
 // page except while typing; arrows, Home and End only inside the list. Pure.
 
-import type { KeyTarget } from '../layout/key-target.ts';
+import { listCommandForKey, type KeyPress } from '../layout/key-target.ts';
 
 export type QueueCommand = 'next' | 'previous' | 'first' | 'last' | 'open' | 'retry' | 'close';
 
-export type QueueKeyPress = {
-  key: string;
-  /** Ctrl, Alt or Meta held: a browser or system shortcut, never ours. */
-  modified: boolean;
-  target: KeyTarget;
-};
+export type QueueKeyPress = KeyPress;
 
 /** The keys, for aria-keyshortcuts and the hint on the page. */
 export const QUEUE_SHORTCUTS = { retry: 'r', close: 'Escape' } as const;
 
-export function queueCommandForKey({ key, modified, target }: QueueKeyPress): QueueCommand | undefined {
-  if (modified || target === 'editable') return undefined;
-  switch (key) {
-    case 'j':
-      return 'next';
-    case 'k':
-      return 'previous';
-    case 'r':
-      return 'retry';
-    case 'Escape':
-      return 'close';
-    case 'ArrowDown':
-      return target === 'list' ? 'next' : undefined;
-    case 'ArrowUp':
-      return target === 'list' ? 'previous' : undefined;
-    case 'Home':
-      return target === 'list' ? 'first' : undefined;
-    case 'End':
-      return target === 'list' ? 'last' : undefined;
-    case 'Enter':
-      return target === 'list' || target === 'page' ? 'open' : undefined;
-    default:
-      return undefined;
-  }
+export function queueCommandForKey(press: QueueKeyPress): QueueCommand | undefined {
+  if (press.modified || press.target === 'editable') return undefined;
+  if (press.key === 'r') return 'retry';
+  if (press.key === 'Escape') return 'close';
+  return listCommandForKey(press);
 }

@@ -4,19 +4,14 @@
 // Enter only where it has no meaning of its own (a button or link keeps its own Enter). Pure. The
 // selection helpers serve any list of ids (the routing queue's are numbers).
 
-import type { KeyTarget } from '../layout/key-target.ts';
+import { listCommandForKey, type KeyPress, type KeyTarget } from '../layout/key-target.ts';
 
 export type WorklistCommand = 'next' | 'previous' | 'first' | 'last' | 'open' | 'toggle-check' | 'confirm-best';
 
 /** Where the key was pressed: typing in a field, in the list, on another control, or elsewhere. */
 export type { KeyTarget };
 
-export type KeyPress = {
-  key: string;
-  /** Ctrl, Alt or Meta held: a browser or system shortcut, never ours. */
-  modified: boolean;
-  target: KeyTarget;
-};
+export type { KeyPress };
 
 /** The keys, for aria-keyshortcuts and the hint on the page. */
 export const SHORTCUTS = {
@@ -27,30 +22,11 @@ export const SHORTCUTS = {
   confirm: 'c',
 } as const;
 
-export function commandForKey({ key, modified, target }: KeyPress): WorklistCommand | undefined {
-  if (modified || target === 'editable') return undefined;
-  switch (key) {
-    case 'j':
-      return 'next';
-    case 'k':
-      return 'previous';
-    case 'x':
-      return 'toggle-check';
-    case 'c':
-      return 'confirm-best';
-    case 'ArrowDown':
-      return target === 'list' ? 'next' : undefined;
-    case 'ArrowUp':
-      return target === 'list' ? 'previous' : undefined;
-    case 'Home':
-      return target === 'list' ? 'first' : undefined;
-    case 'End':
-      return target === 'list' ? 'last' : undefined;
-    case 'Enter':
-      return target === 'list' || target === 'page' ? 'open' : undefined;
-    default:
-      return undefined;
-  }
+export function commandForKey(press: KeyPress): WorklistCommand | undefined {
+  if (press.modified || press.target === 'editable') return undefined;
+  if (press.key === 'x') return 'toggle-check';
+  if (press.key === 'c') return 'confirm-best';
+  return listCommandForKey(press);
 }
 
 /** The row selected after a move; with nothing selected yet, j and k start at the top. */
