@@ -4,6 +4,7 @@
 // not verified. Used from the keyboard as the worklist is (routing-queue-keys.ts); outcomes are
 // shown and read out through live regions.
 
+import { LiveAnnouncer, type Announcement } from '../layout/live-announcer.component.tsx';
 import { useCallback, useEffect, useId, useRef, useState } from 'react';
 import { describeError, type ApiClient } from '../api/api-client.ts';
 import { formatDateTime, fullStop, plural } from '../format/format.ts';
@@ -40,7 +41,6 @@ const FILTER_FIELDS: readonly FilterField<RoutingQueueFilter>[] = [
 ];
 
 type Notice = { kind: 'success' | 'error'; text: string };
-type Announcement = { id: number; text: string; urgent: boolean };
 
 export function RoutingQueuePage({ api, canAct }: { api: ApiClient; canAct: boolean }) {
   const id = useId();
@@ -195,12 +195,7 @@ export function RoutingQueuePage({ api, canAct }: { api: ApiClient; canAct: bool
         emptyFilter={EMPTY_ROUTING_QUEUE_FILTER}
         onSearch={list.search}
       />
-      <div className="visually-hidden" role="status" aria-live="polite" data-testid="routing-announcer">
-        {!announcement.urgent && <span key={announcement.id}>{announcement.text}</span>}
-      </div>
-      <div className="visually-hidden" role="alert" aria-live="assertive">
-        {announcement.urgent && <span key={announcement.id}>{announcement.text}</span>}
-      </div>
+      <LiveAnnouncer announcement={announcement} testId="routing-announcer" />
       {notice !== undefined && (
         <p className={`notice notice--${notice.kind}`} ref={noticeRef} tabIndex={-1} data-testid="routing-notice">
           {notice.text}

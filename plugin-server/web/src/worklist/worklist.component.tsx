@@ -4,6 +4,7 @@
 // rows are confirmed in bulk when their best order scores high enough. Built to be used all day
 // from the keyboard (worklist-keys.ts); outcomes are shown and read out through live regions.
 
+import { LiveAnnouncer, type Announcement } from '../layout/live-announcer.component.tsx';
 import { useEffect, useId, useRef, useState } from 'react';
 import { describeError, type ApiClient } from '../api/api-client.ts';
 import { formatDateTime, fullStop, plural } from '../format/format.ts';
@@ -72,7 +73,6 @@ const FILTER_FIELDS: readonly FilterField<WorklistFilter>[] = [
 ];
 
 type Notice = { kind: 'success' | 'warning' | 'error'; text: string; skipped: string[] };
-type Announcement = { id: number; text: string; urgent: boolean };
 
 function itemLabel(item: WorklistItem): string {
   return studyLabel({
@@ -310,12 +310,7 @@ export function WorklistPage({ api }: { api: ApiClient }) {
         emptyFilter={EMPTY_WORKLIST_FILTER}
         onSearch={list.search}
       />
-      <div className="visually-hidden" role="status" aria-live="polite" data-testid="worklist-announcer">
-        {!announcement.urgent && <span key={announcement.id}>{announcement.text}</span>}
-      </div>
-      <div className="visually-hidden" role="alert" aria-live="assertive">
-        {announcement.urgent && <span key={announcement.id}>{announcement.text}</span>}
-      </div>
+      <LiveAnnouncer announcement={announcement} testId="worklist-announcer" />
       {notice !== undefined && (
         <div className={`notice notice--${notice.kind}`} ref={noticeRef} tabIndex={-1} data-testid="worklist-notice">
           <p className={notice.skipped.length > 0 ? 'notice__title' : 'notice__text'}>{notice.text}</p>
