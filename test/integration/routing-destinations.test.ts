@@ -1,6 +1,8 @@
 // Routing destinations against real Orthancs (issue #6): a DICOM destination pushed into the
 // staging Orthanc's modality list and C-ECHOed to a real PACS Orthanc; a closed port; the host
 // check; and the admin API, mounted here on its own small app (app.ts registers it in production).
+import { enqueueRouteJob } from '../../plugin-server/src/routing/route-jobs-store.ts';
+import { insertStudy } from '../../plugin-server/src/routing/routing-fixtures.ts';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
@@ -228,43 +230,12 @@ describe('routing destinations against real Orthancs', () => {
 
     // A study with an unfinished route job to the destination (disabled above, so no delivery
     // worker takes the job): the deletion is refused.
-    const now = new Date().toISOString();
-    await services.db
-      .insertInto('studies')
-      .values({
-        id: 'study-routing-destinations',
-        study_instance_uid: '1.2.826.0.1.3680043.8.498.1',
-        state: 'queued',
-        original_patient_id: 'P1',
-        original_issuer_of_patient_id: '',
-        original_patient_name: '',
-        original_patient_birth_date: '',
-        original_patient_sex: '',
-        original_accession_number: '',
-        study_date: '',
-        study_description: '',
-        institution_name: '',
-        modalities: '[]',
-        series_count: 0,
-        instance_count: 0,
-        first_seen_at: now,
-        updated_at: now,
-      })
-      .execute();
-    await services.db
-      .insertInto('route_jobs')
-      .values({
-        study_id: 'study-routing-destinations',
-        destination_id: id,
-        state: 'pending',
-        attempts: 0,
-        instances_sent: 0,
-        instances_verified: 0,
-        requested_by: 'test',
-        created_at: now,
-        updated_at: now,
-      })
-      .execute();
+    await insertStudy(services.db, {
+      id: 'study-routing-destinations',
+      uid: '1.2.826.0.1.3680043.8.498.1',
+      state: 'queued',
+    });
+    await enqueueRouteJob(services.db, 'study-routing-destinations', id, 'test');
     const busy = await admin.request<{ error: { code: string; message: string } }>('DELETE', `/api/destinations/${id}`);
     expect(busy.status).toBe(409);
     expect(busy.body.error.message).toMatch(/1 route job\(s\) to api-pacs are not finished/);

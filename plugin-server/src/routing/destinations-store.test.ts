@@ -1,3 +1,5 @@
+import { enqueueRouteJob } from './route-jobs-store.ts';
+import { insertStudy } from './routing-fixtures.ts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { migrateToLatest, openSqlite, type OpenDatabase } from '../db/database.ts';
 import { DomainError } from '../domain/errors.ts';
@@ -56,44 +58,11 @@ describe('DestinationStore', () => {
   });
 
   async function addRouteJob(destinationId: string, state: RouteJobState): Promise<void> {
-    const now = new Date().toISOString();
     const studyId = `study-${state}-${Math.random()}`;
-    await database.db
-      .insertInto('studies')
-      .values({
-        id: studyId,
-        study_instance_uid: `1.2.3.${Math.floor(Math.random() * 1e9)}`,
-        state: 'queued',
-        original_patient_id: 'P1',
-        original_issuer_of_patient_id: '',
-        original_patient_name: '',
-        original_patient_birth_date: '',
-        original_patient_sex: '',
-        original_accession_number: '',
-        study_date: '',
-        study_description: '',
-        institution_name: '',
-        modalities: '[]',
-        series_count: 0,
-        instance_count: 0,
-        first_seen_at: now,
-        updated_at: now,
-      })
-      .execute();
-    await database.db
-      .insertInto('route_jobs')
-      .values({
-        study_id: studyId,
-        destination_id: destinationId,
-        state,
-        attempts: 0,
-        instances_sent: 0,
-        instances_verified: 0,
-        requested_by: 'test',
-        created_at: now,
-        updated_at: now,
-      })
-      .execute();
+    await insertStudy(database.db, { id: studyId, uid: `1.2.3.${Math.floor(Math.random() * 1e9)}`, state: 'queued' });
+    const jobId = await enqueueRouteJob(database.db, studyId, destinationId, 'test');
+    if (jobId === undefined) throw new Error('no route job queued');
+    await database.db.updateTable('route_jobs').set({ state }).where('id', '=', jobId).execute();
   }
 
   it('creates, lists, gets and finds by name; never returns the password', async () => {

@@ -4,7 +4,7 @@ import { migrateToLatest, openSqlite, type OpenDatabase } from '../db/database.t
 import { DomainError } from '../domain/errors.ts';
 import type { RuleMatch } from '../domain/routing.ts';
 import { chooseDestinations } from './choose-destinations.ts';
-import { insertDestinations, insertImport, insertOrder, insertStudy } from './rules-store.fixtures.ts';
+import { insertDestinations, insertImport, insertOrder, insertStudy } from './routing-fixtures.ts';
 import {
   listRoutingRules,
   replaceRoutingRules,

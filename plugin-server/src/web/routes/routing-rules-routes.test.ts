@@ -8,7 +8,7 @@ import { UserStore } from '../../auth/users.ts';
 import { migrateToLatest, openSqlite, type OpenDatabase } from '../../db/database.ts';
 import type { Role } from '../../domain/roles.ts';
 import { createLogger } from '../../logger.ts';
-import { insertDestinations, insertStudy } from '../../routing/rules-store.fixtures.ts';
+import { insertDestinations, insertStudy } from '../../routing/routing-fixtures.ts';
 import { seedDefaultRules } from '../../routing/rules-store.ts';
 import { errorHandler } from '../error-handler.ts';
 import { registerRoutes } from '../register-routes.ts';

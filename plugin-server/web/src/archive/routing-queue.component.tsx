@@ -4,6 +4,7 @@
 // not verified. Used from the keyboard as the worklist is (routing-queue-keys.ts); outcomes are
 // shown and read out through live regions.
 
+import { useKeyboardCommands } from '../layout/use-keyboard-commands.ts';
 import { LiveAnnouncer, type Announcement } from '../layout/live-announcer.component.tsx';
 import { useCallback, useEffect, useId, useRef, useState } from 'react';
 import { describeError, type ApiClient } from '../api/api-client.ts';
@@ -11,7 +12,6 @@ import { formatDateTime, fullStop, plural } from '../format/format.ts';
 import { FilterForm, type FilterField } from '../hl7/filter-form.component.tsx';
 import { stateLabel } from '../hl7/hl7-states.ts';
 import { idFromQuery } from '../hl7/use-detail.ts';
-import { keyTarget } from '../layout/key-target.ts';
 import { hrefOf, navigate, ROUTES, useQueryParameter } from '../routing/router.ts';
 import { effectiveSelection, moveSelection } from '../worklist/worklist-keys.ts';
 import {
@@ -150,22 +150,7 @@ export function RoutingQueuePage({ api, canAct }: { api: ApiClient; canAct: bool
     }
   };
 
-  // Re-subscribed on every render, so the handler always sees the current list and job.
-  useEffect(() => {
-    const onKeyDown = (event: KeyboardEvent): void => {
-      if (event.defaultPrevented || event.isComposing) return;
-      const command = queueCommandForKey({
-        key: event.key,
-        modified: event.ctrlKey || event.metaKey || event.altKey,
-        target: keyTarget(event.target, tableRef.current),
-      });
-      if (command === undefined) return;
-      event.preventDefault();
-      runCommand(command);
-    };
-    document.addEventListener('keydown', onKeyDown);
-    return () => document.removeEventListener('keydown', onKeyDown);
-  });
+  useKeyboardCommands(queueCommandForKey, runCommand, tableRef);
 
   const onJob = useCallback(
     (job: RouteJob) => {

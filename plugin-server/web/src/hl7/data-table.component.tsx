@@ -18,14 +18,16 @@ export function DataTable<Row extends { id: number | string }>({
   className,
   testId,
   caption,
+  captionVisible = false,
   rowTestId,
   columns,
   rows,
 }: {
   className: string;
   testId: string;
-  /** Read by screen readers only. */
+  /** Read by screen readers only, unless `captionVisible`. */
   caption?: string;
+  captionVisible?: boolean;
   rowTestId?: string;
   columns: readonly Column<Row>[];
   rows: readonly Row[];
@@ -33,7 +35,9 @@ export function DataTable<Row extends { id: number | string }>({
   return (
     <div className="table-wrap">
       <table className={className} data-testid={testId}>
-        {caption !== undefined && <caption className="visually-hidden">{caption}</caption>}
+        {caption !== undefined && (
+          <caption className={captionVisible ? undefined : 'visually-hidden'}>{caption}</caption>
+        )}
         <thead>
           <tr>
             {columns.map((column) => (

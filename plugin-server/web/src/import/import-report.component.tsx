@@ -3,8 +3,10 @@
 
 import type { ImportCounts } from '../../../src/domain/import-session.ts';
 import type { ScannedFile } from '../../../src/import/scan-types.ts';
-import { formatBytes, formatDicomDate, formatPersonName, plural, fullStop } from '../format/format.ts';
+import { formatBytes, plural, fullStop } from '../format/format.ts';
+import { DataTable } from '../hl7/data-table.component.tsx';
 import { WarningList } from '../layout/warning-list.component.tsx';
+import { STUDY_COLUMNS } from './study-columns.tsx';
 import type { FileOutcome, ImportSession } from './imports.resource.ts';
 
 /** Labels for the server's outcomes; an unknown outcome is shown as the server spells it. */
@@ -203,41 +205,25 @@ function ReportStudies({ session }: { session: ImportSession }) {
   if (session.studies.length === 0) {
     return <p className="muted">No studies were stored.</p>;
   }
+  const c = STUDY_COLUMNS;
   return (
-    <div className="table-wrap">
-      <table className="table" data-testid="report-studies">
-        <caption>Studies found ({session.studies.length})</caption>
-        <thead>
-          <tr>
-            <th scope="col">Patient</th>
-            <th scope="col">Patient ID (outside)</th>
-            <th scope="col">Birth date</th>
-            <th scope="col">Study date</th>
-            <th scope="col">Description</th>
-            <th scope="col">Modalities</th>
-            <th scope="col" className="numeric">
-              Series
-            </th>
-            <th scope="col" className="numeric">
-              Images
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {session.studies.map((study) => (
-            <tr key={study.StudyInstanceUID}>
-              <td>{formatPersonName(study.patientName)}</td>
-              <td>{study.patientId === '' ? '–' : study.patientId}</td>
-              <td>{formatDicomDate(study.patientBirthDate)}</td>
-              <td>{formatDicomDate(study.studyDate)}</td>
-              <td>{study.studyDescription === '' ? '–' : study.studyDescription}</td>
-              <td>{study.modalities.length === 0 ? '–' : study.modalities.join(', ')}</td>
-              <td className="numeric">{study.seriesCount}</td>
-              <td className="numeric">{study.instanceCount}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      className="table"
+      testId="report-studies"
+      caption={`Studies found (${session.studies.length})`}
+      captionVisible
+      columns={[c.patient, c.patientId, c.birthDate, c.studyDate, c.description, c.modalities, c.series, c.images]}
+      rows={session.studies.map((study) => ({
+        id: study.StudyInstanceUID,
+        patientName: study.patientName,
+        patientId: study.patientId,
+        patientBirthDate: study.patientBirthDate,
+        studyDate: study.studyDate,
+        studyDescription: study.studyDescription,
+        modalities: study.modalities,
+        series: study.seriesCount,
+        instances: study.instanceCount,
+      }))}
+    />
   );
 }

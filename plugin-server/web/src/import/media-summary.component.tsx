@@ -4,6 +4,8 @@
 import type { MediaSummary } from '../../../src/import/scan-summary.ts';
 import { formatBytes, formatDicomDate, formatPersonName, plural } from '../format/format.ts';
 import type { PickedMedia } from '../media/scan-picked-media.ts';
+import { DataTable } from '../hl7/data-table.component.tsx';
+import { STUDY_COLUMNS } from './study-columns.tsx';
 
 export function MediaSummaryView({ media }: { media: PickedMedia }) {
   const { summary, skipped } = media;
@@ -78,39 +80,31 @@ export function MediaSummaryView({ media }: { media: PickedMedia }) {
         </div>
       )}
       {summary.studies.length > 0 && (
-        <div className="table-wrap">
-          <table className="table">
-            <caption>Studies on the medium</caption>
-            <thead>
-              <tr>
-                <th scope="col">Date</th>
-                <th scope="col">Description</th>
-                <th scope="col">Modalities</th>
-                <th scope="col">Institution</th>
-                <th scope="col">Patient</th>
-                <th scope="col" className="numeric">
-                  Series
-                </th>
-                <th scope="col" className="numeric">
-                  Images
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {summary.studies.map((study) => (
-                <tr key={study.StudyInstanceUID}>
-                  <td>{formatDicomDate(study.StudyDate)}</td>
-                  <td>{study.StudyDescription === '' ? '–' : study.StudyDescription}</td>
-                  <td>{study.modalities.length === 0 ? '–' : study.modalities.join(', ')}</td>
-                  <td>{study.InstitutionName === '' ? '–' : study.InstitutionName}</td>
-                  <td>{formatPersonName(study.PatientName)}</td>
-                  <td className="numeric">{study.series.length}</td>
-                  <td className="numeric">{study.instances}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          className="table"
+          testId="media-studies"
+          caption="Studies on the medium"
+          captionVisible
+          columns={[
+            STUDY_COLUMNS.date,
+            STUDY_COLUMNS.description,
+            STUDY_COLUMNS.modalities,
+            STUDY_COLUMNS.institution,
+            STUDY_COLUMNS.patient,
+            STUDY_COLUMNS.series,
+            STUDY_COLUMNS.images,
+          ]}
+          rows={summary.studies.map((study) => ({
+            id: study.StudyInstanceUID,
+            patientName: study.PatientName,
+            studyDate: study.StudyDate,
+            studyDescription: study.StudyDescription,
+            modalities: study.modalities,
+            institutionName: study.InstitutionName,
+            series: study.series.length,
+            instances: study.instances,
+          }))}
+        />
       )}
     </section>
   );

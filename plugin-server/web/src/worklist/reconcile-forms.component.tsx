@@ -2,7 +2,7 @@
 // not know them, and sending them anyway once radiology is sure), and "reference only" (a patient,
 // no order). Each opens below the action bar with its first field focused.
 
-import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useId, useRef, useState, type FormEvent, type RefObject } from 'react';
 import { sentence } from '../format/format.ts';
 import {
   ACCESSION_MAX_LENGTH,
@@ -32,6 +32,33 @@ function Problems({ problems }: { problems: readonly string[] }) {
           <li key={problem}>{problem}</li>
         ))}
       </ul>
+    </div>
+  );
+}
+
+/** The required MRN input both forms start with (focused when the form opens). */
+function MrnField(props: {
+  id: string;
+  inputRef: RefObject<HTMLInputElement | null>;
+  value: string;
+  onChange: (value: string) => void;
+}) {
+  return (
+    <div className="field">
+      <label htmlFor={props.id}>
+        MRN <span className="required">(required)</span>
+      </label>
+      <input
+        id={props.id}
+        ref={props.inputRef}
+        type="text"
+        autoComplete="off"
+        spellCheck={false}
+        aria-required="true"
+        maxLength={MRN_MAX_LENGTH}
+        value={props.value}
+        onChange={(event) => props.onChange(event.target.value)}
+      />
     </div>
   );
 }
@@ -87,22 +114,7 @@ export function ManualEntryForm({ detail, busy, onSubmit, onCancel }: FormProps)
       </p>
       <Problems problems={problems} />
       <div className="form-grid">
-        <div className="field">
-          <label htmlFor={`${id}-mrn`}>
-            MRN <span className="required">(required)</span>
-          </label>
-          <input
-            id={`${id}-mrn`}
-            ref={mrnRef}
-            type="text"
-            autoComplete="off"
-            spellCheck={false}
-            aria-required="true"
-            maxLength={MRN_MAX_LENGTH}
-            value={form.mrn}
-            onChange={(event) => edit({ mrn: event.target.value })}
-          />
-        </div>
+        <MrnField id={`${id}-mrn`} inputRef={mrnRef} value={form.mrn} onChange={(mrn) => edit({ mrn })} />
         <div className="field">
           <label htmlFor={`${id}-accession`}>Accession number</label>
           <input
@@ -179,22 +191,7 @@ export function ReferenceOnlyForm({ detail, busy, onSubmit, onCancel }: FormProp
       </h3>
       <p className="hint">The study is kept for this patient as a reference; no order is attached.</p>
       <Problems problems={problems} />
-      <div className="field">
-        <label htmlFor={`${id}-mrn`}>
-          MRN <span className="required">(required)</span>
-        </label>
-        <input
-          id={`${id}-mrn`}
-          ref={mrnRef}
-          type="text"
-          autoComplete="off"
-          spellCheck={false}
-          aria-required="true"
-          maxLength={MRN_MAX_LENGTH}
-          value={mrn}
-          onChange={(event) => setMrn(event.target.value)}
-        />
-      </div>
+      <MrnField id={`${id}-mrn`} inputRef={mrnRef} value={mrn} onChange={setMrn} />
       <div className="button-row">
         <button type="submit" className="button button--primary" disabled={busy}>
           {busy ? 'Sending…' : 'Keep as reference'}

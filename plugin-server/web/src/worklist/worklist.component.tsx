@@ -4,6 +4,7 @@
 // rows are confirmed in bulk when their best order scores high enough. Built to be used all day
 // from the keyboard (worklist-keys.ts); outcomes are shown and read out through live regions.
 
+import { useKeyboardCommands } from '../layout/use-keyboard-commands.ts';
 import { LiveAnnouncer, type Announcement } from '../layout/live-announcer.component.tsx';
 import { useEffect, useId, useRef, useState } from 'react';
 import { describeError, type ApiClient } from '../api/api-client.ts';
@@ -12,7 +13,6 @@ import type { FilterField } from '../hl7/filter-form.component.tsx';
 import { FilterForm } from '../hl7/filter-form.component.tsx';
 import { stateLabel } from '../hl7/hl7-states.ts';
 import { PagingControls } from '../hl7/paging-controls.component.tsx';
-import { keyTarget } from '../layout/key-target.ts';
 import { hrefOf, navigate, ROUTES, useQueryParameter } from '../routing/router.ts';
 import { ReconciliationPanel } from './reconciliation-panel.component.tsx';
 import { confirmAction, unknownValuesWarning, type ActionResult } from './reconcile-request.ts';
@@ -272,22 +272,7 @@ export function WorklistPage({ api }: { api: ApiClient }) {
     }
   };
 
-  // Re-subscribed on every render, so the handler always sees the current list and detail.
-  useEffect(() => {
-    const onKeyDown = (event: KeyboardEvent): void => {
-      if (event.defaultPrevented || event.isComposing) return;
-      const command = commandForKey({
-        key: event.key,
-        modified: event.ctrlKey || event.metaKey || event.altKey,
-        target: keyTarget(event.target, tableRef.current),
-      });
-      if (command === undefined) return;
-      event.preventDefault();
-      runCommand(command);
-    };
-    document.addEventListener('keydown', onKeyDown);
-    return () => document.removeEventListener('keydown', onKeyDown);
-  });
+  useKeyboardCommands(commandForKey, runCommand, tableRef);
 
   const loading = list.state.status === 'loading';
   return (

@@ -9,7 +9,14 @@ let messages = 0;
 
 export async function insertStudy(
   db: Kysely<Database>,
-  study: { id: string; uid: string; department?: string | null; modalities?: string[]; matchedOrderId?: number },
+  study: {
+    id: string;
+    uid: string;
+    state?: string;
+    department?: string | null;
+    modalities?: string[];
+    matchedOrderId?: number;
+  },
 ): Promise<void> {
   await db
     .insertInto('studies')
@@ -17,7 +24,7 @@ export async function insertStudy(
       id: study.id,
       study_instance_uid: study.uid,
       orthanc_id: null,
-      state: 'ready',
+      state: study.state ?? 'ready',
       original_patient_id: 'OUT1',
       original_issuer_of_patient_id: '',
       original_patient_name: 'TEST^PATIENT',
