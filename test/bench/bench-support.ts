@@ -1,5 +1,8 @@
 // Shared pieces of the benchmarks: a results table with ratios, and timing.
 
+import { request, type Agent } from 'node:http';
+import { orthancAuthorizationHeader, type RunningOrthanc } from '@outside/orthanc-config';
+
 export interface BenchRow {
   name: string;
   seconds: number;
@@ -43,4 +46,26 @@ export async function timed<T>(work: () => Promise<T>): Promise<{ seconds: numbe
   const started = process.hrtime.bigint();
   const value = await work();
   return { seconds: Number(process.hrtime.bigint() - started) / 1e9, value };
+}
+
+/** The plain baseline upload: one POST /instances on a keep-alive agent, status checked. */
+export function postInstance(orthanc: RunningOrthanc, agent: Agent, body: Uint8Array): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const outgoing = request(
+      `${orthanc.httpUrl}/instances`,
+      {
+        method: 'POST',
+        agent,
+        headers: { authorization: orthancAuthorizationHeader(orthanc.credentials), 'content-length': body.length },
+      },
+      (response) => {
+        response.resume();
+        response.on('end', () =>
+          response.statusCode === 200 ? resolve() : reject(new Error(`HTTP ${response.statusCode}`)),
+        );
+      },
+    );
+    outgoing.on('error', reject);
+    outgoing.end(body);
+  });
 }

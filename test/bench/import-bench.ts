@@ -1,9 +1,10 @@
 // `npm run bench -- import`: a 500-slice 512x512 16-bit CT on disk, imported into a fresh staging
 // Orthanc by (a) a plain REST script, sequential and 8 keep-alive connections in parallel,
 // (b) DCMTK storescu, (c) `outside import`, (d) the browser-like multipart upload through the API.
+import { postInstance } from './bench-support.ts';
 import { execFile } from 'node:child_process';
 import { readdir, readFile, stat } from 'node:fs/promises';
-import { Agent, request } from 'node:http';
+import { Agent } from 'node:http';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { orthancAuthorizationHeader, startOrthanc, type RunningOrthanc } from '@outside/orthanc-config';
@@ -29,27 +30,6 @@ async function countInstances(orthanc: RunningOrthanc): Promise<number> {
     headers: { authorization: orthancAuthorizationHeader(orthanc.credentials) },
   });
   return ((await response.json()) as { CountInstances: number }).CountInstances;
-}
-
-function postInstance(orthanc: RunningOrthanc, agent: Agent, body: Buffer): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const outgoing = request(
-      `${orthanc.httpUrl}/instances`,
-      {
-        method: 'POST',
-        agent,
-        headers: { authorization: orthancAuthorizationHeader(orthanc.credentials), 'content-length': body.length },
-      },
-      (response) => {
-        response.resume();
-        response.on('end', () =>
-          response.statusCode === 200 ? resolve() : reject(new Error(`HTTP ${response.statusCode}`)),
-        );
-      },
-    );
-    outgoing.on('error', reject);
-    outgoing.end(body);
-  });
 }
 
 async function rawRest(files: string[], connections: number): Promise<number> {

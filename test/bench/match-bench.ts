@@ -9,8 +9,9 @@
 //     Orthanc patient-level modify of the identical study.
 // Everything is synthetic (invented names, numbers and UIDs); temp folders, Orthancs and the
 // sidecar are the bench's own and are stopped and removed at the end.
+import { postInstance } from './bench-support.ts';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { Agent, request } from 'node:http';
+import { Agent } from 'node:http';
 import { join } from 'node:path';
 import type { Hl7OrdersTable, Hl7PatientsTable } from '@outside/hl7-bridge/schema';
 import { MllpClient } from '@outside/hl7-bridge';
@@ -700,27 +701,6 @@ async function uploadAll(orthanc: RunningOrthanc, files: readonly Uint8Array[], 
   } finally {
     agent.destroy();
   }
-}
-
-function postInstance(orthanc: RunningOrthanc, agent: Agent, body: Uint8Array): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const outgoing = request(
-      `${orthanc.httpUrl}/instances`,
-      {
-        method: 'POST',
-        agent,
-        headers: { authorization: orthancAuthorizationHeader(orthanc.credentials), 'content-length': body.length },
-      },
-      (response) => {
-        response.resume();
-        response.on('end', () =>
-          response.statusCode === 200 ? resolve() : reject(new Error(`HTTP ${response.statusCode}`)),
-        );
-      },
-    );
-    outgoing.on('error', reject);
-    outgoing.end(body);
-  });
 }
 
 /**
