@@ -4,7 +4,7 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['**/node_modules/', '.runtime/', '.data/', '**/dist/', 'orthanc-config/src/generated/'],
+    ignores: ['**/node_modules/', '.runtime/', '.data/', '.scratch/', '**/dist/', 'orthanc-config/src/generated/'],
   },
   js.configs.recommended,
   ...tseslint.configs.strict,

@@ -35,6 +35,9 @@ install_node_and_packages() {
   npm_config_nodedir="$PWD/.runtime/node" npm ci --no-audit --no-fund --loglevel=error
   echo "==> building the web UI"
   npm run --silent build:web
+  echo "==> installing the OHIF viewer and building our extension"
+  bash scripts/install-ohif.sh
+  npm run --silent build:ohif-extension
 }
 
 case "${1:-}" in

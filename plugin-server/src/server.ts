@@ -1,3 +1,4 @@
+import { recordExpiredShares } from './sharing/share-expiry.ts';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AuditLog } from './audit/audit-log.ts';
@@ -175,6 +176,9 @@ export class Sidecar {
       services.sessions
         .purgeExpired()
         .catch((error: unknown) => services.log.error({ err: error }, 'session purge failed'));
+      recordExpiredShares(services).catch((error: unknown) =>
+        services.log.error({ err: error }, 'share link expiry sweep failed'),
+      );
     }, 60_000);
     this.sessionSweeper.unref();
     this.maintenance = setInterval(() => {

@@ -296,7 +296,7 @@ describe('web UI: radiology reads HL7 messages, orders, patients and the outbox'
       await logIn(page, user);
       const navigation = page.getByRole('navigation', { name: 'Main' });
       await navigation.getByRole('link', { name: 'Inbox', exact: true }).waitFor();
-      expect(await navigation.getByRole('link').allTextContents()).toEqual(['Import media', 'Inbox']);
+      expect(await navigation.getByRole('link').allTextContents()).toEqual(['Import media', 'Inbox', 'My shares']);
       // Typed in by hand, the address shows a notice and asks the server for nothing.
       await page.goto('/hl7/messages');
       await page.getByText('This page is not available with your roles.').waitFor();

@@ -35,11 +35,11 @@ describe('authentication, roles and CSRF on every route', () => {
     }
   });
 
-  it('has no /api route other than login that is public', () => {
+  it('has no public /api route but login and the share-link exchange (a token stands in for the login)', () => {
     const publicApi = stack.sidecar.routes.filter(
       (route) => route.access.kind === 'public' && route.path.startsWith('/api/'),
     );
-    expect(publicApi.map((route) => route.path)).toEqual(['/api/auth/login']);
+    expect(publicApi.map((route) => route.path).sort()).toEqual(['/api/auth/login', '/api/share/open']);
   });
 
   it('answers 403 on every route to a user without one of its roles', async () => {

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { freePort, startOrthanc, type RunningOrthanc } from '@outside/orthanc-config';
-import { createLogger, loadConfig, Sidecar, type ConfigInput } from '@outside/plugin-server';
+import { createLogger, loadConfig, Sidecar, type ConfigInput, type Logger } from '@outside/plugin-server';
 
 export interface TestStack {
   orthanc: RunningOrthanc;
@@ -46,7 +46,13 @@ export function sidecarConfig(orthanc: RunningOrthanc, databasePath: string, ove
 }
 
 export async function startStack(
-  options: { followChanges?: boolean; config?: ConfigInput; orthanc?: RunningOrthanc } = {},
+  options: {
+    followChanges?: boolean;
+    config?: ConfigInput;
+    orthanc?: RunningOrthanc;
+    /** A logger of the test's own, e.g. to read what the sidecar logs. */
+    logger?: Logger;
+  } = {},
 ): Promise<TestStack> {
   const orthanc = options.orthanc ?? (await startOrthancForTest());
   const dataDir = mkdtempSync(join(tmpdir(), 'outside-test-'));
@@ -54,7 +60,7 @@ export async function startStack(
   const config = sidecarConfig(orthanc, databasePath, options.config);
   const sidecar = new Sidecar(config, {
     followChanges: options.followChanges ?? false,
-    logger: createLogger(config.log.level),
+    logger: options.logger ?? createLogger(config.log.level),
   });
   await sidecar.start();
   return {

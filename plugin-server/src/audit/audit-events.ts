@@ -14,6 +14,10 @@ export const AUDIT_EVENTS = {
   orderRecord: { id: '110109', name: 'Order Record', action: 'U' },
   /** A study's identifiers decided or rewritten (match, confirm, un-match, re-key, coercion). */
   studyReconciled: { id: '110103', name: 'DICOM Instances Accessed', action: 'U' },
+  /** A physician's decision on a study: a tag set or removed, discarded or restored. */
+  studyUpdated: { id: '110110', name: 'Patient Record', action: 'U' },
+  /** A share link revoked or expired: the study is no longer reachable through it. */
+  shareLinkEnded: { id: '110113', name: 'Security Alert', action: 'U' },
   auditLogUsed: { id: '110101', name: 'Audit Log Used', action: 'R' },
   userManagement: { id: '110113', name: 'Security Alert', action: 'U' },
   /** Routing destinations changed. DICOM has no configuration event; ATNA records one as a Security

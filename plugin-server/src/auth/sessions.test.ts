@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { migrateToLatest, openSqlite, type OpenDatabase } from '../db/database.ts';
-import { SessionStore } from './sessions.ts';
+import { LAST_SEEN_WRITE_INTERVAL_MS, SessionStore } from './sessions.ts';
 import { UserStore } from './users.ts';
 
 describe('sessions', () => {
@@ -45,6 +45,32 @@ describe('sessions', () => {
       expect(await sessions.resolve(token, new Date(start + minute * 60_000)), `minute ${minute}`).toBeDefined();
     }
     expect(await sessions.resolve(token, new Date(start + 12 * 60 * 60_000 + 1000))).toBeUndefined();
+  });
+
+  it('writes last_seen_at at most every 30 s, and revocation still takes effect at once', async () => {
+    const { token } = await sessions.create(userId, client);
+    const lastSeen = async () =>
+      (await database.db.selectFrom('sessions').select('last_seen_at').executeTakeFirstOrThrow()).last_seen_at;
+    const created = await lastSeen();
+    const start = new Date(created).getTime();
+    // Requests within the interval only read.
+    for (const second of [1, 10, LAST_SEEN_WRITE_INTERVAL_MS / 1000 - 1]) {
+      expect(await sessions.resolve(token, new Date(start + second * 1000))).toBeDefined();
+      expect(await lastSeen(), `second ${second}`).toBe(created);
+    }
+    // The first request after it writes.
+    const later = new Date(start + LAST_SEEN_WRITE_INTERVAL_MS + 1000);
+    expect(await sessions.resolve(token, later)).toBeDefined();
+    expect(await lastSeen()).toBe(later.toISOString());
+    // The idle window counts from the stored value: at most 30 s early, never late.
+    const idleMs = 15 * 60_000;
+    expect(await sessions.resolve(token, new Date(later.getTime() + 20_000))).toBeDefined();
+    expect(await sessions.resolve(token, new Date(later.getTime() + idleMs))).toBeUndefined();
+    // No cached resolution: a destroyed session is refused on the next request.
+    const other = await sessions.create(userId, client);
+    expect(await sessions.resolve(other.token)).toBeDefined();
+    await sessions.destroy(other.token);
+    expect(await sessions.resolve(other.token)).toBeUndefined();
   });
 
   it('refuses an unknown token and purges expired sessions', async () => {

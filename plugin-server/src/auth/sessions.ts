@@ -15,6 +15,9 @@ export interface ActiveSession {
   expiresAt: string;
 }
 
+/** How stale the stored last_seen_at may get before a resolve writes it again. */
+export const LAST_SEEN_WRITE_INTERVAL_MS = 30_000;
+
 /** Session ids are only ever stored hashed: a copy of the database cannot be used to log in. */
 function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
@@ -68,8 +71,12 @@ export class SessionStore {
       await this.db.deleteFrom('sessions').where('id_hash', '=', idHash).execute();
       return undefined;
     }
-    // Writing last_seen_at on every request would make each read a write; once a minute is enough.
-    if (now.getTime() - new Date(row.last_seen_at).getTime() > 60_000) {
+    // The DICOMweb proxy resolves the session on every image request (hundreds per study opened),
+    // so writing last_seen_at each time would turn every read into a write. The idle deadline
+    // above is computed from the stored value, which lags by at most LAST_SEEN_WRITE_INTERVAL_MS:
+    // a session can only ever expire that much early, never late (HIPAA automatic logoff).
+    // Nothing is cached: a deleted (revoked) session fails on the very next request.
+    if (now.getTime() - new Date(row.last_seen_at).getTime() >= LAST_SEEN_WRITE_INTERVAL_MS) {
       await this.db
         .updateTable('sessions')
         .set({ last_seen_at: now.toISOString() })

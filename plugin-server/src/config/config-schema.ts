@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { hl7ConfigSchema } from '@outside/hl7-bridge/config';
 import { z } from 'zod';
 import { matchConfigSchema } from '../matching/match-types.ts';
@@ -6,6 +7,9 @@ import { matchConfigSchema } from '../matching/match-types.ts';
 // environment variable (config-loader.ts: `OUTSIDE_` + the path in upper snake case).
 
 const port = z.number().int().min(0).max(65535);
+
+/** Paths inside this checkout, whatever the working directory of the process. */
+const inRepository = (path: string): string => fileURLToPath(new URL(`../../../${path}`, import.meta.url));
 
 export const configSchema = z.strictObject({
   http: z
@@ -107,6 +111,45 @@ export const configSchema = z.strictObject({
     })
     .prefault({}),
   matching: matchConfigSchema.prefault({}),
+  sharing: z
+    .strictObject({
+      defaultExpiryDays: z
+        .number()
+        .int()
+        .min(1)
+        .default(7)
+        .describe('Lifetime of a share link unless its creator says otherwise.'),
+      maxExpiryDays: z.number().int().min(1).default(30).describe('Longest lifetime a share link may be given.'),
+      sessionMinutes: z
+        .number()
+        .int()
+        .min(1)
+        .default(60)
+        .describe('Lifetime of the study-scoped viewer session a share link is exchanged for (never past the link).'),
+      cookieName: z.string().default('outside_share').describe('Cookie of the share viewer session (path /viewer).'),
+      publicUrl: z
+        .string()
+        .url()
+        .optional()
+        .describe(
+          "Address recipients reach the sidecar at (e.g. https://outside.example.org); default: the request's.",
+        ),
+    })
+    .prefault({}),
+  secondRead: z
+    .strictObject({
+      procedureCode: z
+        .string()
+        .min(1)
+        .default('OUTSIDE-READ')
+        .describe(
+          'OBR-4.1 of the order requested when a physician asks for a second read of an outside study; ' +
+            "list it in matching.secondReadCodes too so the EMR's order is matched to the study.",
+        ),
+      procedureText: z.string().default('Second read of outside imaging').describe('OBR-4.2 of that order.'),
+      codingSystem: z.string().default('L').describe('OBR-4.3 of that order (L: local code).'),
+    })
+    .prefault({}),
   coercion: z
     .strictObject({
       modifyingSystem: z
@@ -154,6 +197,30 @@ export const configSchema = z.strictObject({
         .describe('First retry delay of a failed delivery; doubles up to 10 minutes.'),
       maxAttempts: z.number().int().min(1).default(10).describe('Attempts before a delivery is dead.'),
       pollIntervalMs: z.number().int().positive().default(1000).describe('Pause of an idle destination worker.'),
+    })
+    .prefault({}),
+  viewer: z
+    .strictObject({
+      ohifDir: z
+        .string()
+        .default(inRepository('.runtime/ohif'))
+        .describe('The prebuilt OHIF viewer (fetched by `bash scripts/install-ohif.sh`), served under /viewer/.'),
+      extensionDir: z
+        .string()
+        .default(inRepository('ohif-extension/dist'))
+        .describe('Our OHIF extension and mode (`npm run build:ohif-extension`), served under /viewer/outside/.'),
+      cacheDir: z
+        .string()
+        .default(inRepository('.runtime/viewer-cache'))
+        .describe('Rewritten and compressed (gzip, brotli) copies of viewer files, made on first request.'),
+      serveOrt: z
+        .boolean()
+        .default(false)
+        .describe("Serve the viewer's ONNX runtime (ort/, 136 MB), used only by its AI segmentation tools."),
+      serveMicroscopy: z
+        .boolean()
+        .default(false)
+        .describe('Serve the slide microscopy viewer (dicom-microscopy-viewer/, 20 MB) for whole-slide images.'),
     })
     .prefault({}),
   log: z

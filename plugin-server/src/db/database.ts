@@ -8,6 +8,8 @@ import { importsMigration } from './migrations/0002-imports.ts';
 import { reconciliationMigration } from './migrations/0004-reconciliation.ts';
 import { routingMigration } from './migrations/0005-routing.ts';
 import { storageCommitmentMigration } from './migrations/0006-storage-commitment.ts';
+import { studyTagsMigration } from './migrations/0007-study-tags.ts';
+import { shareLinksMigration } from './migrations/0008-share-links.ts';
 import { hl7Migration, withStatementCache } from '@outside/hl7-bridge/storage';
 import { migrationContext, type Dialect } from './migration-context.ts';
 import type { Database } from './schema.ts';
@@ -30,6 +32,8 @@ function migrations(dialect: Dialect): Record<string, Migration> {
     '0004-reconciliation': reconciliationMigration(context),
     '0005-routing': routingMigration(context),
     '0006-storage-commitment': storageCommitmentMigration(),
+    '0007-study-tags': studyTagsMigration(),
+    '0008-share-links': shareLinksMigration(),
   };
 }
 

@@ -229,6 +229,44 @@ export interface RouteJobEventsTable {
   occurred_at: string;
 }
 
+export interface StudyTagsTable {
+  study_id: string;
+  /** reference | second-read */
+  tag: string;
+  tagged_by: string;
+  tagged_at: string;
+  note: string;
+}
+
+export interface ShareLinksTable {
+  id: string;
+  study_id: string;
+  token_hash: string;
+  /** scrypt hash of the PIN told by phone; null when the link has none. */
+  pin_hash: string | null;
+  recipient: string;
+  purpose: string;
+  created_by_user_id: string;
+  created_by_username: string;
+  created_at: string;
+  expires_at: string;
+  revoked_at: string | null;
+  revoked_by: string | null;
+  use_count: Generated<number>;
+  last_used_at: string | null;
+  /** 1 once the link's expiry was written to the audit log. */
+  expiry_audited: Generated<number>;
+}
+
+export interface ShareSessionsTable {
+  id_hash: string;
+  share_id: string;
+  created_at: string;
+  expires_at: string;
+  source_ip: string;
+  user_agent: string;
+}
+
 export interface CoreTables {
   users: UsersTable;
   sessions: SessionsTable;
@@ -245,6 +283,9 @@ export interface CoreTables {
   routing_rules: RoutingRulesTable;
   route_jobs: RouteJobsTable;
   route_job_events: RouteJobEventsTable;
+  study_tags: StudyTagsTable;
+  share_links: ShareLinksTable;
+  share_sessions: ShareSessionsTable;
 }
 
 /** Every table of the sidecar database: its own, and those the HL7 bridge owns. */

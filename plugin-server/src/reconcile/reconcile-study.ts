@@ -3,8 +3,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { AuditActor, AuditLog } from '../audit/audit-log.ts';
 import { recordTransition } from '../changes/study-repository.ts';
 import { buildPlan, enqueueCoercion, type PlanSettings } from '../coerce/coercion-jobs.ts';
-import { routeJobStateSchema } from '../domain/routing.ts';
-import { recordEvent } from '../routing/route-jobs-store.ts';
+import { cancelOpenJobs } from '../routing/route-jobs-store.ts';
 import type { Config } from '../config/config-schema.ts';
 import type { Database, StudyRow } from '../db/schema.ts';
 import type { DicomIdentity } from '../domain/coercion.ts';
@@ -279,20 +278,7 @@ export async function unmatchInTransaction(
     await enqueueCoercion(trx, row.id, plan, actor);
   }
   // Deliveries not yet made must not carry identifiers that no longer hold.
-  const open = await trx
-    .selectFrom('route_jobs')
-    .selectAll()
-    .where('study_id', '=', row.id)
-    .where('state', 'in', ['pending', 'retry_wait', 'sending'])
-    .execute();
-  for (const job of open) {
-    await trx
-      .updateTable('route_jobs')
-      .set({ state: 'cancelled', next_attempt_at: null, updated_at: now })
-      .where('id', '=', job.id)
-      .execute();
-    await recordEvent(trx, job.id, routeJobStateSchema.parse(job.state), 'cancelled', why);
-  }
+  await cancelOpenJobs(trx, row.id, why);
 }
 
 /** Studies matched to a cancelled or discontinued order go back to the worklist. */

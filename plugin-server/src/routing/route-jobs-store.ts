@@ -146,3 +146,23 @@ export async function routeJobView(db: Executor, row: RouteJobRow): Promise<Rout
     updatedAt: row.updated_at,
   };
 }
+
+/** Cancels the deliveries of a study that have not been sent yet (or are being sent), with why. */
+export async function cancelOpenJobs(trx: Executor, studyId: string, why: string): Promise<number> {
+  const now = new Date().toISOString();
+  const open = await trx
+    .selectFrom('route_jobs')
+    .selectAll()
+    .where('study_id', '=', studyId)
+    .where('state', 'in', ['pending', 'retry_wait', 'sending'])
+    .execute();
+  for (const job of open) {
+    await trx
+      .updateTable('route_jobs')
+      .set({ state: 'cancelled', next_attempt_at: null, updated_at: now })
+      .where('id', '=', job.id)
+      .execute();
+    await recordEvent(trx, job.id, routeJobStateSchema.parse(job.state), 'cancelled', why);
+  }
+  return open.length;
+}

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
+import { EMPTY_COUNTS } from '../domain/import-session.ts';
 
 // Rows the routing-rule tests need (a study, its matched order, the imports that brought it, the
 // destinations), with only the columns that matter to routing chosen by the test.
@@ -111,7 +112,7 @@ export async function insertImport(
       patient_name: null,
       patient_birth_date: null,
       state: 'finished',
-      counts: '{}',
+      counts: JSON.stringify(EMPTY_COUNTS),
       warnings: '[]',
       dicomdir_report: null,
     })

@@ -17,7 +17,12 @@ import { destinationRoutes } from './routes/destination-routes.ts';
 import { hl7Routes } from './routes/hl7-routes.ts';
 import { importRoutes } from './routes/import-routes.ts';
 import { studyRoutes } from './routes/study-routes.ts';
+import { studyActionRoutes } from './routes/study-action-routes.ts';
+import { shareRoutes } from './routes/share-routes.ts';
 import { DomainError } from '../domain/errors.ts';
+import { mountDicomwebProxy } from '../viewer/dicomweb-proxy.ts';
+import { mountViewer } from '../viewer/serve-viewer.ts';
+import { viewerPrincipalResolvers } from '../viewer/viewer-principal.ts';
 
 export const API_VERSION = '0.1.0';
 
@@ -27,6 +32,8 @@ export function allRoutes(services: SidecarServices): RouteDefinition[] {
     ...healthRoutes(services),
     ...authRoutes(services),
     ...studyRoutes(services),
+    ...studyActionRoutes(services),
+    ...shareRoutes(services),
     ...importRoutes(services),
     ...hl7Routes(services),
     ...worklistRoutes(services),
@@ -79,6 +86,8 @@ export function createApp(services: SidecarServices): { app: Express; routes: Ro
   app.get('/openapi.json', (_request, response) => {
     response.json(openapi);
   });
+  mountDicomwebProxy(app, services);
+  mountViewer(app, services, { resolvers: viewerPrincipalResolvers(services) });
   serveUi(app);
   app.use('/api', (request, _response, next) => {
     next(new DomainError('not_found', `no API route ${request.method} ${request.path}`));

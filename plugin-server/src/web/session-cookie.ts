@@ -2,6 +2,7 @@ import { parse as parseCookies, serialize as serializeCookie } from 'cookie';
 import type { Request, Response } from 'express';
 import type { Config } from '../config/config-schema.ts';
 
+/** The value of one cookie of the request, or undefined when absent or empty. */
 export function readSessionToken(request: Request, cookieName: string): string | undefined {
   const header = request.headers.cookie;
   if (header === undefined) return undefined;
@@ -36,6 +37,29 @@ export function clearSessionCookie(request: Request, response: Response, config:
       secure: secure(request, config.secureCookie),
       path: '/',
       maxAge: 0,
+    }),
+  );
+}
+
+/**
+ * The share viewer session (issue #8): only sent to /viewer (the viewer and its DICOMweb proxy),
+ * never to the API, and gone when the session ends.
+ */
+export function setShareCookie(
+  request: Request,
+  response: Response,
+  config: { session: Config['session']; sharing: Config['sharing'] },
+  token: string,
+  expiresAt: string,
+): void {
+  response.append(
+    'set-cookie',
+    serializeCookie(config.sharing.cookieName, token, {
+      httpOnly: true,
+      sameSite: 'strict',
+      secure: secure(request, config.session.secureCookie),
+      path: '/viewer',
+      expires: new Date(expiresAt),
     }),
   );
 }

@@ -1,5 +1,6 @@
 // The shell: finds out whether there is a session, shows the login page until there is one, and
-// returns to it whenever the sidecar answers 401 (session expired or ended elsewhere).
+// returns to it whenever the sidecar answers 401 (session expired or ended elsewhere). The page a
+// share link opens (/share) is for a recipient without an account: no session check, no login.
 
 import { useCallback, useEffect, useState } from 'react';
 import { describeError, type ApiClient } from './api/api-client.ts';
@@ -13,16 +14,31 @@ import { DestinationsPage } from './admin/destinations.component.tsx';
 import { RoutingRulesPage } from './admin/routing-rules.component.tsx';
 import { RoutingQueuePage } from './archive/routing-queue.component.tsx';
 import { AppHeader } from './layout/app-header.component.tsx';
-import { mayOpen, navigate, ROUTES, useRoute, WIDE_ROUTES, type RoutePath } from './routing/router.ts';
+import { mayOpen, navigate, PUBLIC_ROUTES, ROUTES, useRoute, WIDE_ROUTES, type RoutePath } from './routing/router.ts';
+import { leavesTheApp, returnPath } from './routing/return-path.ts';
 import { LoginPage } from './session/login.component.tsx';
+import { MySharesPage } from './sharing/my-shares.component.tsx';
+import { SharedStudyPage } from './sharing/shared-study.component.tsx';
 import { currentSession, logout, type Session, type SessionUser } from './session/session.resource.ts';
 import { WorklistPage } from './worklist/worklist.component.tsx';
 
 type SessionState =
   { status: 'checking' } | { status: 'anonymous'; notice?: string } | { status: 'active'; session: Session };
 
+/** Back to the page that asked for a login (the viewer, when its session ended), else import. */
+function goOnAfterLogin(): void {
+  const next = returnPath(window.location.search);
+  if (next !== undefined && leavesTheApp(next)) window.location.replace(next);
+  else navigate(next ?? ROUTES.importMedia, { replace: true });
+}
+
 export function App({ api }: { api: ApiClient }) {
   const route = useRoute();
+  if (PUBLIC_ROUTES.includes(route)) return <SharedStudyPage api={api} />;
+  return <SessionApp api={api} route={route} />;
+}
+
+function SessionApp({ api, route }: { api: ApiClient; route: RoutePath }) {
   const [state, setState] = useState<SessionState>({ status: 'checking' });
 
   useEffect(() => {
@@ -51,12 +67,12 @@ export function App({ api }: { api: ApiClient }) {
   // Keep the address bar honest: /login while logged out, never /login while logged in.
   useEffect(() => {
     if (state.status === 'anonymous' && route !== ROUTES.login) navigate(ROUTES.login, { replace: true });
-    if (state.status === 'active' && route === ROUTES.login) navigate(ROUTES.importMedia, { replace: true });
+    if (state.status === 'active' && route === ROUTES.login) goOnAfterLogin();
   }, [state.status, route]);
 
   const onLoggedIn = useCallback((session: Session) => {
     setState({ status: 'active', session });
-    navigate(ROUTES.importMedia, { replace: true });
+    goOnAfterLogin();
   }, []);
 
   const onLogout = useCallback(async () => {
@@ -120,6 +136,8 @@ function Page({ route, api, user }: { route: RoutePath; api: ApiClient; user: Se
       return <DestinationsPage api={api} />;
     case ROUTES.routingRules:
       return <RoutingRulesPage api={api} />;
+    case ROUTES.myShares:
+      return <MySharesPage api={api} canSeeAll={has('admin')} />;
     default:
       return <ImportMediaPage api={api} />;
   }

@@ -1,10 +1,8 @@
 import {
-  enqueueOrderRequest,
   getInboxMessageDetail,
   getOrder,
   getPatient,
   INBOX_STATES,
-  isHl7Error,
   listInboxMessages,
   listOrders,
   listOutbox,
@@ -15,6 +13,7 @@ import {
 } from '@outside/hl7-bridge';
 import { z } from 'zod';
 import { DomainError } from '../../domain/errors.ts';
+import { bridgeCall, requestOrder } from '../../orders/request-order.ts';
 import type { SidecarServices } from '../../services.ts';
 import { defineRoute, sessionOnly } from '../route-registry.ts';
 
@@ -34,20 +33,6 @@ function bridgeOf(services: SidecarServices) {
   if (services.hl7 === undefined)
     throw new DomainError('not_ready', 'the HL7 bridge is turned off in the configuration');
   return services.hl7;
-}
-
-/** The bridge's own errors, mapped onto the domain error the HTTP layer knows. */
-async function bridgeCall<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    if (isHl7Error(error)) {
-      const code =
-        error.code === 'not_found' ? 'not_found' : error.code === 'invalid_state' ? 'conflict' : 'invalid_input';
-      throw new DomainError(code, error.message);
-    }
-    throw error;
-  }
 }
 
 export function hl7Routes(services: SidecarServices) {
@@ -270,15 +255,10 @@ export function hl7Routes(services: SidecarServices) {
       body: orderRequestInputSchema.omit({ requestedBy: true }),
       response: z.object({ outboxMessageId: z.number(), controlId: z.string(), placerOrderNumber: z.string() }),
       async handler({ body, actor, session }) {
-        const input = orderRequestInputSchema.parse({
+        const enqueued = await requestOrder(services, {
           ...body,
           requestedBy: { userId: actor.username ?? 'unknown', familyName: session?.user.displayName ?? '' },
         });
-        const enqueued = await bridgeCall(() =>
-          services.hl7 === undefined
-            ? enqueueOrderRequest(db, services.config.hl7, input)
-            : services.hl7.enqueueOrderRequest(input),
-        );
         await audit.record({
           type: 'orderRecord',
           actor,

@@ -1,6 +1,7 @@
 // The "Inbox" page: recent imports, newest first, each with the studies it brought and their
 // thumbnails; filtered by patient, description or study state. Outside data is shown as text.
-// Physicians and radiology archive a matched study from here and follow its archive status.
+// Physicians and radiology archive a matched study from here and follow its archive status, and
+// share a study with a colleague who has no account (a link shown once, ../sharing/).
 
 import { useCallback, useEffect, useId, useMemo, useState } from 'react';
 import { describeError, type ApiClient } from '../api/api-client.ts';
@@ -11,6 +12,11 @@ import { listStudies, STUDY_STATES, type Study, type StudyState } from './studie
 import { StudyThumbnail } from './study-thumbnail.component.tsx';
 import { WarningList } from '../layout/warning-list.component.tsx';
 import { StudyArchive } from '../archive/study-archive.component.tsx';
+import { viewerUrl } from '../format/viewer-link.ts';
+import { StudyShare } from '../sharing/study-share.component.tsx';
+
+/** Studies that may be shared: not discarded or purged (the sidecar refuses those too). */
+const SHAREABLE: readonly StudyState[] = STUDY_STATES.filter((state) => state !== 'discarded' && state !== 'purged');
 
 type Loaded = {
   imports: ImportSession[];
@@ -179,6 +185,18 @@ function ImportCard({
                   {plural(study.instanceCount, 'image')}
                   {tracked !== undefined && tracked.institutionName !== '' && <> · {tracked.institutionName}</>}
                 </p>
+                {archive !== undefined && (
+                  <p>
+                    <a
+                      href={viewerUrl(study.StudyInstanceUID)}
+                      target="_blank"
+                      rel="noopener"
+                      data-testid="open-in-viewer"
+                    >
+                      Open in viewer
+                    </a>
+                  </p>
+                )}
                 {archive !== undefined && tracked !== undefined && (
                   <StudyArchive
                     api={archive.api}
@@ -186,6 +204,13 @@ function ImportCard({
                     studyState={tracked.state}
                     label={`${formatPersonName(study.patientName)}, ${formatDicomDate(study.studyDate)}`}
                     onArchived={archive.onArchived}
+                  />
+                )}
+                {archive !== undefined && tracked !== undefined && SHAREABLE.includes(tracked.state) && (
+                  <StudyShare
+                    api={archive.api}
+                    studyId={tracked.id}
+                    label={`${formatPersonName(study.patientName)}, ${formatDicomDate(study.studyDate)}`}
                   />
                 )}
               </div>

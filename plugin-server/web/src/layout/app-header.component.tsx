@@ -12,6 +12,7 @@ import type { SessionUser } from '../session/session.resource.ts';
 const NAVIGATION: readonly { path: RoutePath; label: string; section?: readonly RoutePath[] }[] = [
   { path: ROUTES.importMedia, label: 'Import media' },
   { path: ROUTES.inbox, label: 'Inbox' },
+  { path: ROUTES.myShares, label: 'My shares' },
   { path: ROUTES.worklist, label: 'Worklist' },
   { path: ROUTES.hl7Messages, label: 'HL7', section: HL7_ROUTES },
   { path: ROUTES.routingQueue, label: 'Routing' },

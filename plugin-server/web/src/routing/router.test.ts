@@ -8,6 +8,8 @@ describe('router', () => {
     ['/routing/', ROUTES.routingQueue],
     ['/admin/destinations', ROUTES.destinations],
     ['/admin/routing-rules', ROUTES.routingRules],
+    ['/shares', ROUTES.myShares],
+    ['/share', ROUTES.sharedStudy],
     ['/admin', ROUTES.importMedia],
     ['/nowhere', ROUTES.importMedia],
   ])('routes %s', (path, route) => {
@@ -24,6 +26,9 @@ describe('router', () => {
     [ROUTES.routingRules, ['frontdesk'], false],
     [ROUTES.worklist, ['admin'], false],
     [ROUTES.inbox, ['physician'], true],
+    [ROUTES.myShares, ['physician'], true],
+    [ROUTES.myShares, ['admin'], true],
+    [ROUTES.myShares, ['frontdesk'], false],
   ])('%s for %j: %s', (route, roles, allowed) => {
     expect(mayOpen(route, roles)).toBe(allowed);
   });

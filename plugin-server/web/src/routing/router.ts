@@ -1,6 +1,7 @@
 // A few pages, routed with the History API: the sidecar answers any non-API page path with
-// index.html (src/web/static-ui.ts), so /import, /inbox, /worklist, /routing, the HL7 and the
-// admin pages survive a reload and a bookmark. A page's own state that should too (the message,
+// index.html (src/web/static-ui.ts), so /import, /inbox, /worklist, /routing, /shares, the HL7 and
+// the admin pages survive a reload and a bookmark. /share is the page a share link opens, for a
+// recipient without an account. A page's own state that should too (the message,
 // order, study or route job opened) is in the query.
 
 import { useCallback, useEffect, useState } from 'react';
@@ -18,6 +19,8 @@ export const ROUTES = {
   routingQueue: '/routing',
   destinations: '/admin/destinations',
   routingRules: '/admin/routing-rules',
+  myShares: '/shares',
+  sharedStudy: '/share',
 } as const;
 export type RoutePath = (typeof ROUTES)[keyof typeof ROUTES];
 
@@ -27,12 +30,17 @@ export const HL7_ROUTES: readonly RoutePath[] = [ROUTES.hl7Messages, ROUTES.orde
 /** The admin section: one entry in the main navigation, its pages in a navigation of their own. */
 export const ADMIN_ROUTES: readonly RoutePath[] = [ROUTES.destinations, ROUTES.routingRules];
 
+/** Pages shown without a session: a share link's recipient has no account (src/sharing/). */
+export const PUBLIC_ROUTES: readonly RoutePath[] = [ROUTES.sharedStudy];
+
 /** Pages for some roles only (the sidecar answers 403 to the others anyway); the rest are for all. */
 const ROUTE_ROLES: Partial<Record<RoutePath, readonly Role[]>> = {
   ...Object.fromEntries([ROUTES.worklist, ...HL7_ROUTES].map((route) => [route, ['radiology']])),
   // Admins may watch the queue (GET /api/routing/jobs); only radiology retries and cancels.
   [ROUTES.routingQueue]: ['radiology', 'admin'],
   ...Object.fromEntries(ADMIN_ROUTES.map((route) => [route, ['admin']])),
+  // Physicians and radiology share studies; admins see and revoke everyone's links.
+  [ROUTES.myShares]: ['physician', 'radiology', 'admin'],
 };
 
 /** Pages that use the whole width of the window (a list and the row opened side by side). */

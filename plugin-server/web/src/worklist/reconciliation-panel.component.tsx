@@ -7,6 +7,7 @@ import { useId, useState, type ReactNode } from 'react';
 import type { DicomIdentity } from '../../../src/domain/coercion.ts';
 import type { MatchResult, PatientCandidate } from '../../../src/matching/match-types.ts';
 import { formatDateTime, formatDicomDate, formatPersonName, fullStop, plural } from '../format/format.ts';
+import { viewerUrl } from '../format/viewer-link.ts';
 import { DataTable, type Column } from '../hl7/data-table.component.tsx';
 import { DetailCard } from '../hl7/detail-frame.component.tsx';
 import { orDash } from '../hl7/hl7-format.ts';
@@ -233,6 +234,11 @@ function MediaFacts({ detail }: { detail: ReconciliationDetail }) {
       <Fact label="Department">{orDash(detail.department)}</Fact>
       <Fact label="Study Instance UID" wide code>
         {detail.StudyInstanceUID}
+      </Fact>
+      <Fact label="Images" wide>
+        <a href={viewerUrl(detail.StudyInstanceUID)} target="_blank" rel="noopener" data-testid="open-in-viewer">
+          Open in viewer
+        </a>
       </Fact>
     </dl>
   );
