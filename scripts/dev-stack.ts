@@ -132,6 +132,7 @@ try {
 Outside Studies is running.
 
   Sidecar (web UI and API):  ${sidecar.url}
+  OHIF viewer:               ${sidecar.url}/viewer/  (physician or radiology login)
   Staging Orthanc:           ${staging.httpUrl}  DICOM ${staging.aet}@127.0.0.1:${staging.dicomPort}  (sidecar only)
   Demo radiology PACS:       ${radiology.httpUrl}  DICOM ${radiology.aet}@127.0.0.1:${radiology.dicomPort}
   Demo cardiology PACS:      ${cardiology.httpUrl}  DICOM ${cardiology.aet}@127.0.0.1:${cardiology.dicomPort}

@@ -4,11 +4,13 @@ import { formatHl7BenchTable, runHl7Bench } from '../../hl7-bridge/src/bench/hl7
 import { importBench } from './import-bench.ts';
 import { matchBench } from './match-bench.ts';
 import { routeBench } from './route-bench.ts';
+import { viewerBench } from './viewer-bench.ts';
 
 const BENCHMARKS: Record<string, () => Promise<void>> = {
   import: importBench,
   match: matchBench,
   route: routeBench,
+  viewer: viewerBench,
   hl7: async () => {
     console.log('\nHL7: 10,000 ORM^O01 on one connection, durable inbox vs a bare ACK-only listener\n');
     console.log(formatHl7BenchTable(await runHl7Bench()));

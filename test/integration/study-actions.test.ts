@@ -159,9 +159,10 @@ describe('study actions from the viewer panel', () => {
       .values({
         study_id: id,
         destination_id: 'id-pacs-discard',
-        state: 'pending',
-        attempts: 0,
-        next_attempt_at: null,
+        // Waiting for its next attempt (not due in this test): the route worker leaves it alone.
+        state: 'retry_wait',
+        attempts: 1,
+        next_attempt_at: '2099-01-01T00:00:00.000Z',
         last_error: null,
         instances_sent: 0,
         instances_verified: 0,

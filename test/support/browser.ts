@@ -118,8 +118,9 @@ function lockIsAbandoned(): boolean {
   }
 }
 
-export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
+/** `extraArgs`: for benchmarks only (e.g. a cross-origin baseline); tests run with the defaults. */
+export function launchBrowser(extraArgs: readonly string[] = []): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: [...CHROMIUM_ARGS, ...extraArgs] });
 }
 
 /** Things that must not happen in a healthy page, collected while a test runs. */
