@@ -28,6 +28,11 @@ export interface OrthancProcessOptions {
   overrides?: Record<string, unknown>;
   /** How long to wait for the REST API to answer. */
   startTimeoutMs?: number;
+  /**
+   * HTTP authentication (default on, always on outside benchmarks): only the viewer benchmark's
+   * baseline turns it off, for a browser reading this Orthanc's DICOMweb directly on loopback.
+   */
+  authentication?: boolean;
 }
 
 export interface RunningOrthanc {
@@ -96,7 +101,7 @@ async function startOnce(options: OrthancProcessOptions): Promise<RunningOrthanc
     HttpPort: httpPort,
     DicomPort: dicomPort,
     DicomAet: aet,
-    AuthenticationEnabled: true,
+    AuthenticationEnabled: options.authentication ?? true,
     RegisteredUsers: { [credentials.username]: credentials.password },
   };
   const configPath = join(dataDir, 'orthanc.json');

@@ -1,31 +1,40 @@
 // `npm run bench -- viewer`: time to the first rendered image of a 300-slice 512x512 CT in the OHIF
 // viewer (headless Debian chromium, SwiftShader), through the sidecar's authenticated DICOMweb
 // proxy against, in the same run, the same viewer reading Orthanc's DICOMweb directly. Cold: a
-// fresh browser context (empty cache) opening the study's viewer URL; warm: the same context
-// opening it again (the viewer's files cached, the study's metadata and pixels fetched anew).
+// fresh browser context (empty cache) opening the study's viewer URL, from navigation start; warm:
+// then, in the same context, from choosing the study in the viewer's study list (DESIGN.md's
+// "from the study list").
 // Both paths serve the viewer's files from the sidecar; only the DICOMweb root differs. The direct
-// path is cross-origin, so this benchmark's browser runs without web security and CSP (for both
-// paths alike), and its Orthanc has HTTP authentication off (no request of either path is
-// intercepted by the browser driver).
+// path reads a second Orthanc holding the same instances, identical but for HTTP authentication
+// (off: a browser cannot send Orthanc's credentials without the driver intercepting every request);
+// it is cross-origin, so this benchmark's browser runs without web security and CSP, for both
+// paths alike.
+import { Agent } from 'node:http';
+import { startOrthanc, type RunningOrthanc } from '@outside/orthanc-config';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { ensureExtensionBuilt } from '../../ohif-extension/scripts/build.ts';
 import { makeUid, syntheticInstance } from '../fixtures/synthetic-dicom.ts';
 import { launchBrowser } from '../support/browser.ts';
-import { startOrthancForTest, startStack, type TestStack } from '../support/stack.ts';
+import { startStack, type TestStack } from '../support/stack.ts';
+import { postInstance } from './bench-support.ts';
 import { createUser } from '../support/users.ts';
 
 const SLICES = 300;
 const ROUNDS = 3;
 const TARGET_OVERHEAD = 0.1;
 const PROXY_ROOT_EXPRESSION = 'window.location.origin + "/viewer/dicom-web"';
+/** How OHIF's study list shows the synthetic patient (DEFAULT_PATIENT, `Synthetic^Patient`). */
+const PATIENT_IN_LIST = 'Synthetic, Patient';
 
 type Path = 'proxy' | 'direct';
 
-async function stageCt(stack: TestStack): Promise<string> {
+/** The same CT in the staging Orthanc (known to the sidecar) and in the baseline's Orthanc. */
+async function stageCt(stack: TestStack, direct: RunningOrthanc): Promise<string> {
   const services = stack.sidecar.services;
   if (services === undefined) throw new Error('sidecar not started');
   const study = makeUid();
   const series = makeUid();
+  const agent = new Agent({ keepAlive: true });
   let next = 0;
   await Promise.all(
     Array.from({ length: 4 }, async () => {
@@ -33,9 +42,11 @@ async function stageCt(stack: TestStack): Promise<string> {
         const sliceIndex = next++;
         const instance = syntheticInstance({ studyInstanceUID: study, seriesInstanceUID: series, sliceIndex });
         await services.orthanc.uploadInstance(instance.bytes);
+        await postInstance(direct, agent, instance.bytes);
       }
     }),
   );
+  agent.destroy();
   await services.changeFeed.sweep();
   return study;
 }
@@ -53,9 +64,8 @@ async function sessionCookie(stack: TestStack): Promise<{ name: string; value: s
   return { name, value };
 }
 
-/** Milliseconds from navigation start until a viewport canvas shows an image. */
-async function firstImage(page: Page, url: string): Promise<number> {
-  await page.goto(url, { waitUntil: 'commit' });
+/** Resolves with the page's clock when a viewport canvas shows an image. */
+async function imageShown(page: Page): Promise<number> {
   const handle = await page.waitForFunction(
     () => {
       for (const canvas of document.querySelectorAll<HTMLCanvasElement>('canvas.cornerstone-canvas')) {
@@ -80,13 +90,30 @@ async function firstImage(page: Page, url: string): Promise<number> {
   return (await handle.jsonValue()) as number;
 }
 
+/** Cold: milliseconds from navigating to the study's viewer URL (empty cache) to its first image. */
+async function coldFirstImage(page: Page, url: string): Promise<number> {
+  await page.goto(url, { waitUntil: 'commit' });
+  return imageShown(page);
+}
+
+/** Warm: from choosing the study in the viewer's study list to its first image. */
+async function warmFirstImage(page: Page): Promise<number> {
+  await page.goto('/viewer/');
+  const row = page.getByText(PATIENT_IN_LIST).first();
+  await row.waitFor({ timeout: 60_000 });
+  const start = await page.evaluate(() => performance.now());
+  await row.click();
+  await page.getByRole('button', { name: 'Outside study review' }).click();
+  return (await imageShown(page)) - start;
+}
+
 async function newContext(
   browser: Browser,
   stack: TestStack,
   path: Path,
   cookie: { name: string; value: string },
+  direct: RunningOrthanc,
 ): Promise<BrowserContext> {
-  const { orthanc } = stack;
   const context = await browser.newContext({
     baseURL: stack.sidecar.url,
     viewport: { width: 1280, height: 900 },
@@ -101,7 +128,7 @@ async function newContext(
       if (!text.includes(PROXY_ROOT_EXPRESSION)) throw new Error('app-config.js no longer names the proxy root');
       await route.fulfill({
         response,
-        body: text.replace(PROXY_ROOT_EXPRESSION, JSON.stringify(`${orthanc.httpUrl}/dicom-web`)),
+        body: text.replace(PROXY_ROOT_EXPRESSION, JSON.stringify(`${direct.httpUrl}/dicom-web`)),
       });
     });
   }
@@ -114,12 +141,20 @@ async function measure(
   path: Path,
   cookie: { name: string; value: string },
   url: string,
+  direct: RunningOrthanc,
 ): Promise<{ cold: number; warm: number }> {
-  const context = await newContext(browser, stack, path, cookie);
+  const context = await newContext(browser, stack, path, cookie, direct);
   try {
     const page = await context.newPage();
-    const cold = await firstImage(page, url);
-    const warm = await firstImage(page, url);
+    if (process.env.OUTSIDE_BENCH_DEBUG !== undefined) {
+      page.on('console', (message) => console.log(`[${path}] console ${message.type()}: ${message.text()}`));
+      page.on('requestfailed', (request) => console.log(`[${path}] failed ${request.url()}`));
+      page.on('response', (response) => {
+        if (response.status() >= 400) console.log(`[${path}] ${response.status()} ${response.url()}`);
+      });
+    }
+    const cold = await coldFirstImage(page, url);
+    const warm = await warmFirstImage(page);
     return { cold, warm };
   } finally {
     await context.close();
@@ -154,25 +189,27 @@ function table(results: Record<Path, { cold: number[]; warm: number[] }>): void 
 }
 
 export async function viewerBench(): Promise<void> {
-  const [stack, browser] = await Promise.all([
-    startOrthancForTest({ AuthenticationEnabled: false }).then((orthanc) => startStack({ orthanc })),
+  const [stack, direct, browser] = await Promise.all([
+    startStack(),
+    // The baseline's Orthanc: the staging configuration without HTTP authentication.
+    startOrthanc({ profile: 'staging', authentication: false }),
     // Only this benchmark's browser: the direct path is cross-origin to Orthanc.
     launchBrowser(['--disable-web-security']),
     ensureExtensionBuilt(),
   ]);
   try {
-    const study = await stageCt(stack);
+    const study = await stageCt(stack, direct);
     const cookie = await sessionCookie(stack);
     const url = `/viewer/outside-review?StudyInstanceUIDs=${study}`;
     // One unmeasured load: the sidecar compresses the viewer's files once (cached on disk).
-    await measure(browser, stack, 'proxy', cookie, url);
+    await measure(browser, stack, 'proxy', cookie, url, direct);
     const results: Record<Path, { cold: number[]; warm: number[] }> = {
       proxy: { cold: [], warm: [] },
       direct: { cold: [], warm: [] },
     };
     for (let round = 0; round < ROUNDS; round += 1) {
       for (const path of round % 2 === 0 ? (['direct', 'proxy'] as const) : (['proxy', 'direct'] as const)) {
-        const { cold, warm } = await measure(browser, stack, path, cookie, url);
+        const { cold, warm } = await measure(browser, stack, path, cookie, url, direct);
         results[path].cold.push(cold);
         results[path].warm.push(warm);
       }
@@ -181,6 +218,6 @@ export async function viewerBench(): Promise<void> {
   } finally {
     await browser.close();
     await stack.stop();
-    await stack.orthanc.stop();
+    await direct.stop();
   }
 }
