@@ -6,14 +6,12 @@
 //   node ohif-extension/scripts/build.ts      (npm run build:ohif-extension)
 //
 // Tests call ensureExtensionBuilt(), which builds only when dist is older than the sources, once
-// per process, and never two builds at once (test files run in parallel processes).
+// per process, and never two builds at once (scripts/build-once.ts).
 
-import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
+import { buildOnceWhenStale, withProductionNodeEnv } from '../../scripts/build-once.ts';
 
 const EXTENSION_DIR = fileURLToPath(new URL('..', import.meta.url));
 export const EXTENSION_DIST_DIR = join(EXTENSION_DIR, 'dist');
@@ -29,18 +27,11 @@ const SOURCES = [
   join(EXTENSION_DIR, 'package.json'),
   fileURLToPath(new URL('../../plugin-server/src/domain/', import.meta.url)),
 ];
-const BUILD_LOCK = join(
-  tmpdir(),
-  `outside-ohif-extension-build-${createHash('sha256').update(EXTENSION_DIR).digest('hex').slice(0, 12)}.lock`,
-);
-const STALE_LOCK_MS = 60_000;
 
 export async function buildExtension(): Promise<void> {
-  // Started from vitest, NODE_ENV is `test`; the bundle must be React's production build anyway.
-  const nodeEnv = process.env.NODE_ENV;
-  process.env.NODE_ENV = 'production';
-  try {
-    await build({
+  // The bundle must be React's production build, whoever starts the build.
+  await withProductionNodeEnv(() =>
+    build({
       configFile: false,
       root: EXTENSION_DIR,
       mode: 'production',
@@ -63,70 +54,19 @@ export async function buildExtension(): Promise<void> {
         },
         rolldownOptions: { output: { chunkFileNames: 'chunks/[name]-[hash].js' } },
       },
-    });
-  } finally {
-    if (nodeEnv === undefined) delete process.env.NODE_ENV;
-    else process.env.NODE_ENV = nodeEnv;
-  }
+    }),
+  );
 }
-
-let built: Promise<void> | undefined;
 
 /** Builds unless dist is newer than every source file. */
 export function ensureExtensionBuilt(): Promise<void> {
-  built ??= buildIfStale();
-  return built;
-}
-
-function newestMtime(path: string): number {
-  if (!existsSync(path)) return 0;
-  const stat = statSync(path);
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  let newest = stat.mtimeMs;
-  for (const entry of readdirSync(path)) newest = Math.max(newest, newestMtime(join(path, entry)));
-  return newest;
-}
-
-function isStale(): boolean {
-  const builtAt = Math.min(
-    ...Object.keys(ENTRIES).map((name) => {
-      const output = join(EXTENSION_DIST_DIR, `${name}.js`);
-      return existsSync(output) ? statSync(output).mtimeMs : 0;
-    }),
-  );
-  return SOURCES.some((source) => newestMtime(source) > builtAt);
-}
-
-async function buildIfStale(): Promise<void> {
-  if (!isStale()) return;
-  for (;;) {
-    try {
-      writeFileSync(BUILD_LOCK, String(process.pid), { flag: 'wx' });
-      break;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      if (lockIsAbandoned()) rmSync(BUILD_LOCK, { force: true });
-      else await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-  }
-  try {
-    if (isStale()) await buildExtension();
-  } finally {
-    rmSync(BUILD_LOCK, { force: true });
-  }
-}
-
-function lockIsAbandoned(): boolean {
-  try {
-    if (Date.now() - statSync(BUILD_LOCK).mtimeMs > STALE_LOCK_MS) return true;
-    const pid = Number.parseInt(readFileSync(BUILD_LOCK, 'utf8'), 10);
-    if (!Number.isSafeInteger(pid) || pid <= 0) return false;
-    process.kill(pid, 0);
-    return false;
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    return code === 'ESRCH' || code === 'ENOENT';
-  }
+  return buildOnceWhenStale({
+    lockName: 'outside-ohif-extension-build',
+    root: EXTENSION_DIR,
+    outputs: Object.keys(ENTRIES).map((name) => join(EXTENSION_DIST_DIR, `${name}.js`)),
+    sources: SOURCES,
+    build: buildExtension,
+  });
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

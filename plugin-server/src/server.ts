@@ -1,7 +1,6 @@
 import { recordExpiredShares } from './sharing/share-expiry.ts';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { AuditLog } from './audit/audit-log.ts';
 import { LoginThrottle } from './auth/login-throttle.ts';
 import { SessionStore } from './auth/sessions.ts';
 import { UserStore } from './auth/users.ts';
@@ -12,11 +11,9 @@ import { RouteWorkers } from './routing/route-worker.ts';
 import { seedDefaultRules } from './routing/rules-store.ts';
 import { DestinationStore, modalityName, syncModalities } from './routing/destinations-store.ts';
 import type { Config } from './config/config-schema.ts';
-import { migrateToLatest, openSqlite, optimizeDatabase, type OpenDatabase } from './db/database.ts';
-import { Importer } from './import/importer.ts';
+import { optimizeDatabase } from './db/database.ts';
+import { openImportServices, type ImportServices } from './import/import-services.ts';
 import { createLogger, type Logger } from './logger.ts';
-import { OrthancClient } from './orthanc/orthanc-client.ts';
-import { InstanceUploader } from './orthanc/upload-instance-file.ts';
 import type { SidecarServices } from './services.ts';
 import type { RouteDefinition } from './web/route-registry.ts';
 
@@ -37,11 +34,10 @@ export interface SidecarOptions {
 export class Sidecar {
   readonly config: Config;
   private readonly options: SidecarOptions;
-  private database: OpenDatabase | undefined;
+  private base: ImportServices | undefined;
   private server: Server | undefined;
   private sessionSweeper: NodeJS.Timeout | undefined;
   private maintenance: NodeJS.Timeout | undefined;
-  private uploader: InstanceUploader | undefined;
   services: SidecarServices | undefined;
   routes: RouteDefinition[] = [];
   url = '';
@@ -56,23 +52,9 @@ export class Sidecar {
     if (this.services !== undefined) return this.services;
     const { config } = this;
     const log = this.options.logger ?? createLogger(config.log.level);
-    const database = openSqlite(config.database.sqlitePath);
-    await migrateToLatest(database);
-    this.database = database;
-    const { db } = database;
-    const orthanc = new OrthancClient({
-      url: config.orthanc.url,
-      username: config.orthanc.username,
-      password: config.orthanc.password,
-      timeoutMs: config.orthanc.requestTimeoutMs,
-    });
-    const audit = new AuditLog(db);
-    this.uploader = new InstanceUploader({
-      url: config.orthanc.url,
-      authorization: orthanc.authorization,
-      maxSockets: config.import.concurrency * 2,
-      timeoutMs: config.orthanc.requestTimeoutMs,
-    });
+    const base = await openImportServices(config, log);
+    this.base = base;
+    const { db, orthanc, audit, importer } = base;
     const coercion = new CoercionWorker({
       db,
       orthanc,
@@ -105,7 +87,7 @@ export class Sidecar {
       log,
       db,
       orthanc,
-      importer: new Importer({ db, orthanc, uploader: this.uploader, audit, log, options: config.import }),
+      importer,
       users: new UserStore(db),
       sessions: new SessionStore(db, {
         idleTimeoutMs: config.session.idleTimeoutMinutes * 60_000,
@@ -203,10 +185,9 @@ export class Sidecar {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     }
-    this.uploader?.close();
-    await this.database?.close();
+    await this.base?.close();
     this.server = undefined;
-    this.database = undefined;
+    this.base = undefined;
     this.services = undefined;
   }
 }

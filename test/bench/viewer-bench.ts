@@ -15,14 +15,17 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { ensureExtensionBuilt } from '../../ohif-extension/scripts/build.ts';
 import { makeUid, syntheticInstance } from '../fixtures/synthetic-dicom.ts';
 import { launchBrowser } from '../support/browser.ts';
-import { startStack, type TestStack } from '../support/stack.ts';
-import { postInstance } from './bench-support.ts';
+import { servicesOf, startStack, type TestStack } from '../support/stack.ts';
 import { createUser } from '../support/users.ts';
+import { viewportImageShown } from '../support/viewer-image.ts';
+import { postInstance } from './bench-support.ts';
 
 const SLICES = 300;
 const ROUNDS = 3;
 const TARGET_OVERHEAD = 0.1;
 const PROXY_ROOT_EXPRESSION = 'window.location.origin + "/viewer/dicom-web"';
+/** A cold load of 300 slices through SwiftShader may take long on a slow machine. */
+const IMAGE_TIMEOUT_MS = 120_000;
 /** How OHIF's study list shows the synthetic patient (DEFAULT_PATIENT, `Synthetic^Patient`). */
 const PATIENT_IN_LIST = 'Synthetic, Patient';
 
@@ -30,8 +33,7 @@ type Path = 'proxy' | 'direct';
 
 /** The same CT in the staging Orthanc (known to the sidecar) and in the baseline's Orthanc. */
 async function stageCt(stack: TestStack, direct: RunningOrthanc): Promise<string> {
-  const services = stack.sidecar.services;
-  if (services === undefined) throw new Error('sidecar not started');
+  const services = servicesOf(stack);
   const study = makeUid();
   const series = makeUid();
   const agent = new Agent({ keepAlive: true });
@@ -64,36 +66,10 @@ async function sessionCookie(stack: TestStack): Promise<{ name: string; value: s
   return { name, value };
 }
 
-/** Resolves with the page's clock when a viewport canvas shows an image. */
-async function imageShown(page: Page): Promise<number> {
-  const handle = await page.waitForFunction(
-    () => {
-      for (const canvas of document.querySelectorAll<HTMLCanvasElement>('canvas.cornerstone-canvas')) {
-        if (canvas.width === 0 || canvas.height === 0) continue;
-        const data = canvas.getContext('2d')?.getImageData(0, 0, canvas.width, canvas.height).data;
-        if (data === undefined) continue;
-        // A sample of the pixels is enough to tell an image from a black or uniform canvas.
-        const values = new Set<number>();
-        let lit = 0;
-        for (let i = 0; i < data.length; i += 4 * 97) {
-          const value = (data[i] ?? 0) + (data[i + 1] ?? 0) + (data[i + 2] ?? 0);
-          if (value > 0) lit += 1;
-          values.add(value);
-        }
-        if (lit > 20 && values.size > 4) return performance.now();
-      }
-      return false;
-    },
-    undefined,
-    { timeout: 120_000, polling: 'raf' },
-  );
-  return (await handle.jsonValue()) as number;
-}
-
 /** Cold: milliseconds from navigating to the study's viewer URL (empty cache) to its first image. */
 async function coldFirstImage(page: Page, url: string): Promise<number> {
   await page.goto(url, { waitUntil: 'commit' });
-  return imageShown(page);
+  return (await viewportImageShown(page, IMAGE_TIMEOUT_MS)).at;
 }
 
 /** Warm: from choosing the study in the viewer's study list to its first image. */
@@ -104,7 +80,7 @@ async function warmFirstImage(page: Page): Promise<number> {
   const start = await page.evaluate(() => performance.now());
   await row.click();
   await page.getByRole('button', { name: 'Outside study review' }).click();
-  return (await imageShown(page)) - start;
+  return (await viewportImageShown(page, IMAGE_TIMEOUT_MS)).at - start;
 }
 
 async function newContext(

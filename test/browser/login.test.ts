@@ -3,7 +3,7 @@
 
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureUiBuilt, launchBrowser, openPage, screenshot } from '../support/browser.ts';
+import { ensureUiBuilt, expectNoProblems, launchBrowser, openPage, screenshot } from '../support/browser.ts';
 import { startStack, type TestStack } from '../support/stack.ts';
 import { createUser } from '../support/users.ts';
 
@@ -53,11 +53,8 @@ describe('web UI: login', () => {
       const session = await page.request.get('/api/auth/session');
       expect(session.status()).toBe(401);
 
-      expect(problems.consoleErrors).toEqual([]);
-      expect(problems.pageErrors).toEqual([]);
-      expect(problems.cspViolations).toEqual([]);
       // The only error answers: "no session yet" before login and after logout.
-      expect(problems.httpErrors.filter((entry) => entry !== '401 GET /api/auth/session')).toEqual([]);
+      expectNoProblems(problems);
     } finally {
       await context.close();
     }
@@ -78,12 +75,7 @@ describe('web UI: login', () => {
       // Still on the login page, nothing about the user shown.
       expect(await page.getByTestId('current-user').count()).toBe(0);
 
-      expect(problems.consoleErrors).toEqual([]);
-      expect(problems.pageErrors).toEqual([]);
-      expect(problems.cspViolations).toEqual([]);
-      expect(problems.httpErrors.filter((entry) => entry !== '401 GET /api/auth/session')).toEqual([
-        '401 POST /api/auth/login',
-      ]);
+      expectNoProblems(problems, ['401 POST /api/auth/login']);
     } finally {
       await context.close();
     }

@@ -9,7 +9,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adtMessage, ackFields, ormMessage } from '../../hl7-bridge/src/testing/hl7-test-messages.ts';
 import { PAGE_SIZE } from '../../plugin-server/web/src/hl7/keyset-paging.ts';
-import { ensureUiBuilt, launchBrowser, openPage, screenshot, type PageProblems } from '../support/browser.ts';
+import { ensureUiBuilt, expectNoProblems, launchBrowser, logIn, openPage, screenshot } from '../support/browser.ts';
 import { freePort, startStack, waitFor, type TestStack } from '../support/stack.ts';
 import { createUser, loggedIn } from '../support/users.ts';
 
@@ -19,14 +19,6 @@ const ORDER = { controlId: 'CTRL-UI-ORM', placer: 'PL9001', accession: 'ACC9001'
 const ADMISSION = { controlId: 'CTRL-UI-ADT', mrn: 'MRN-9002', family: 'SAMPLEFAMILY', ssn: '123-45-6789' };
 /** An XO for an order nobody created: with one processing attempt allowed it fails at once. */
 const ORPHAN = { controlId: 'CTRL-UI-XO', placer: 'PL-MISSING' };
-
-async function logIn(page: Page, user: { username: string; password: string }): Promise<void> {
-  await page.goto('/');
-  await page.getByLabel('Username').fill(user.username);
-  await page.getByLabel('Password').fill(user.password);
-  await page.getByRole('button', { name: 'Log in' }).click();
-  await page.getByTestId('current-user').waitFor();
-}
 
 /** Opens an HL7 page from the section's own navigation and waits for its heading. */
 async function openSection(page: Page, label: string, heading = label): Promise<void> {
@@ -38,13 +30,6 @@ async function openSection(page: Page, label: string, heading = label): Promise<
       .getByRole('link', { name: label, exact: true })
       .getAttribute('aria-current'),
   ).toBe('page');
-}
-
-function expectNoProblems(problems: PageProblems): void {
-  expect(problems.consoleErrors).toEqual([]);
-  expect(problems.pageErrors).toEqual([]);
-  expect(problems.cspViolations).toEqual([]);
-  expect(problems.httpErrors.filter((entry) => entry !== '401 GET /api/auth/session')).toEqual([]);
 }
 
 /** Nothing from the data became markup: no script ran, no <img> exists anywhere in the page. */

@@ -14,9 +14,9 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ackFields, ormMessage } from '../../hl7-bridge/src/testing/hl7-test-messages.ts';
 import { makeSyntheticCd, type SyntheticCd } from '../fixtures/synthetic-media.ts';
-import { ensureUiBuilt, launchBrowser, openPage, screenshot, type PageProblems } from '../support/browser.ts';
+import { ensureUiBuilt, expectNoProblems, launchBrowser, logIn, openPage, screenshot } from '../support/browser.ts';
 import type { ApiSession } from '../support/http-session.ts';
-import { startStack, waitFor, type TestStack } from '../support/stack.ts';
+import { importFolderAsFrontDesk, startStack, waitFor, type TestStack } from '../support/stack.ts';
 import { createUser, loggedIn } from '../support/users.ts';
 
 const MRN = 'MRN-WL-7001';
@@ -37,21 +37,6 @@ type Detail = {
   matchedOrderId: number | null;
   candidates: { orderId: number; accessionNumber: string | null; score: number }[];
 };
-
-async function logIn(page: Page, user: { username: string; password: string }): Promise<void> {
-  await page.goto('/');
-  await page.getByLabel('Username').fill(user.username);
-  await page.getByLabel('Password').fill(user.password);
-  await page.getByRole('button', { name: 'Log in' }).click();
-  await page.getByTestId('current-user').waitFor();
-}
-
-function expectNoProblems(problems: PageProblems, expectedHttpErrors: readonly string[]): void {
-  expect(problems.consoleErrors).toEqual([]);
-  expect(problems.pageErrors).toEqual([]);
-  expect(problems.cspViolations).toEqual([]);
-  expect(problems.httpErrors.filter((entry) => entry !== '401 GET /api/auth/session')).toEqual(expectedHttpErrors);
-}
 
 /** The rows of the tag-change table as [tag, keyword, before, after]. */
 async function tagChanges(page: Page): Promise<string[][]> {
@@ -124,17 +109,11 @@ describe('web UI: radiology reconciles an ambiguous study from the worklist', ()
       junk: false,
       dicomdir: false,
     });
-    const importer = stack.sidecar.services?.importer;
-    if (importer === undefined) throw new Error('sidecar not started');
-    const session = await importer.createSession({
-      createdBy: { id: null, username: 'test-frontdesk' },
+    await importFolderAsFrontDesk(stack, cd.root, {
       department: 'RAD',
       sourceLabel: 'outside CD',
-      sourceKind: 'folder',
       patient: { mrn: MRN },
     });
-    await importer.importFolder(session.id, cd.root);
-    await importer.finish(session.id, { userId: null, username: 'test-frontdesk', sourceIp: null });
 
     const uid = cd.studies[0]?.StudyInstanceUID ?? '';
     item = await waitFor('the study to wait on the worklist', async () => {

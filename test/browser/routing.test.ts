@@ -10,34 +10,19 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, startOrthanc, type RunningOrthanc } from '@outside/orthanc-config';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RouteJob } from '../../plugin-server/src/domain/routing.ts';
 import { makeSyntheticCd } from '../fixtures/synthetic-media.ts';
-import { ensureUiBuilt, launchBrowser, openPage, screenshot, type PageProblems } from '../support/browser.ts';
+import { ensureUiBuilt, expectNoProblems, launchBrowser, logIn, openPage, screenshot } from '../support/browser.ts';
 import type { ApiSession } from '../support/http-session.ts';
 import { orthancRest } from '../support/orthanc-rest.ts';
-import { startStack, waitFor, type TestStack } from '../support/stack.ts';
+import { importFolderAsFrontDesk, servicesOf, startStack, waitFor, type TestStack } from '../support/stack.ts';
 import { createUser, loggedIn } from '../support/users.ts';
 
 const SLICES = 4;
 
 type ReconciledStudy = { studyId: string; uid: string };
-
-async function logIn(page: Page, user: { username: string; password: string }): Promise<void> {
-  await page.goto('/');
-  await page.getByLabel('Username').fill(user.username);
-  await page.getByLabel('Password').fill(user.password);
-  await page.getByRole('button', { name: 'Log in' }).click();
-  await page.getByTestId('current-user').waitFor();
-}
-
-function expectNoProblems(problems: PageProblems, expectedHttpErrors: readonly string[]): void {
-  expect(problems.consoleErrors).toEqual([]);
-  expect(problems.pageErrors).toEqual([]);
-  expect(problems.cspViolations).toEqual([]);
-  expect(problems.httpErrors.filter((entry) => entry !== '401 GET /api/auth/session')).toEqual(expectedHttpErrors);
-}
 
 describe('web UI: destinations, archive from the inbox, routing queue', () => {
   let stack: TestStack;
@@ -52,12 +37,6 @@ describe('web UI: destinations, archive from the inbox, routing queue', () => {
   /** Routed to a destination nothing listens on: it waits to retry. */
   let stuck: ReconciledStudy;
 
-  function services() {
-    const started = stack.sidecar.services;
-    if (started === undefined) throw new Error('sidecar not started');
-    return started;
-  }
-
   /** Imports a synthetic CD for `department` and reconciles its study by hand, as radiology would. */
   async function importReconciled(name: string, department: string, mrn: string): Promise<ReconciledStudy> {
     const cd = await makeSyntheticCd(join(scratch, name), {
@@ -68,16 +47,7 @@ describe('web UI: destinations, archive from the inbox, routing queue', () => {
       junk: false,
       dicomdir: false,
     });
-    const importer = services().importer;
-    const session = await importer.createSession({
-      createdBy: { id: null, username: 'test-frontdesk' },
-      department,
-      sourceLabel: `${name} CD`,
-      sourceKind: 'folder',
-      patient: { mrn },
-    });
-    await importer.importFolder(session.id, cd.root);
-    await importer.finish(session.id, { userId: null, username: 'test-frontdesk', sourceIp: null });
+    await importFolderAsFrontDesk(stack, cd.root, { department, sourceLabel: `${name} CD`, patient: { mrn } });
     const uid = cd.studies[0]?.StudyInstanceUID ?? '';
     // No order is known: the matcher leaves the study on the worklist for radiology.
     const item = await waitFor('the study on the worklist', async () => {
@@ -93,7 +63,7 @@ describe('web UI: destinations, archive from the inbox, routing queue', () => {
     });
     expect(decided.status).toBe(200);
     await waitFor('the coercion to the local identifiers', async () => {
-      const row = await services()
+      const row = await servicesOf(stack)
         .db.selectFrom('studies')
         .select(['state', 'coercion_state'])
         .where('id', '=', item.studyId)
@@ -156,7 +126,7 @@ describe('web UI: destinations, archive from the inbox, routing queue', () => {
       await importReconciled('bravo', 'offline', 'MRN-RU-2'),
     ];
     expect((await physician.post(`/api/studies/${stuck.studyId}/archive`, {})).status).toBe(200);
-    services().routing.wake();
+    servicesOf(stack).routing.wake();
     await waitFor('the first failed attempt to the offline archive', async () => {
       const job = (await archiveJobs(stuck.studyId))[0];
       return job?.state === 'retry_wait' ? job : undefined;
@@ -411,8 +381,8 @@ describe('web UI: destinations, archive from the inbox, routing queue', () => {
       await screenshot(queuePage, 'ui-routing-cancelled');
       expect((await archiveJobs(stuck.studyId))[0]?.state).toBe('cancelled');
 
-      expectNoProblems(physicianPage.problems, []);
-      expectNoProblems(radiologyPage.problems, []);
+      expectNoProblems(physicianPage.problems);
+      expectNoProblems(radiologyPage.problems);
     } finally {
       await physicianPage.context.close();
       await radiologyPage.context.close();

@@ -7,61 +7,16 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureExtensionBuilt } from '../../ohif-extension/scripts/build.ts';
 import { makeUid, syntheticInstance } from '../fixtures/synthetic-dicom.ts';
-import { ensureUiBuilt, launchBrowser, openPage, screenshot, type PageProblems } from '../support/browser.ts';
-import { startStack, type TestStack } from '../support/stack.ts';
+import { ensureUiBuilt, expectNoProblems, launchBrowser, logIn, openPage, screenshot } from '../support/browser.ts';
+import { importFolderAsFrontDesk, servicesOf, startStack, type TestStack } from '../support/stack.ts';
 import { createUser, loggedIn } from '../support/users.ts';
+import { viewportImageShown } from '../support/viewer-image.ts';
 
 const XSS = '<img src=x onerror=window.__xss=1>';
-
-async function logIn(page: Page, user: { username: string; password: string }): Promise<void> {
-  await page.goto('/');
-  await page.getByLabel('Username').fill(user.username);
-  await page.getByLabel('Password').fill(user.password);
-  await page.getByRole('button', { name: 'Log in' }).click();
-  await page.getByTestId('current-user').waitFor();
-}
-
-/**
- * Waits until a viewport canvas shows an image: cornerstone draws each viewport into a 2D canvas,
- * so its pixels can be read; a black or uniform canvas is no image.
- */
-async function waitForRenderedImage(page: Page): Promise<{ distinct: number; lit: number }> {
-  const handle = await page.waitForFunction(
-    () => {
-      for (const canvas of document.querySelectorAll<HTMLCanvasElement>('canvas.cornerstone-canvas')) {
-        if (canvas.width === 0 || canvas.height === 0) continue;
-        const data = canvas.getContext('2d')?.getImageData(0, 0, canvas.width, canvas.height).data;
-        if (data === undefined) continue;
-        const values = new Set<number>();
-        let lit = 0;
-        for (let i = 0; i < data.length; i += 4) {
-          const value = (data[i] ?? 0) + (data[i + 1] ?? 0) + (data[i + 2] ?? 0);
-          if (value > 0) lit += 1;
-          values.add(value);
-        }
-        if (lit > 100 && values.size > 8) return { distinct: values.size, lit };
-      }
-      return false;
-    },
-    undefined,
-    { timeout: 60_000, polling: 250 },
-  );
-  return (await handle.jsonValue()) as { distinct: number; lit: number };
-}
-
-/** The login page asks for the session before there is one. */
-const EXPECTED_HTTP_ERRORS = ['401 GET /api/auth/session'];
-
-function expectNoProblems(problems: PageProblems): void {
-  expect(problems.pageErrors).toEqual([]);
-  expect(problems.cspViolations).toEqual([]);
-  expect(problems.consoleErrors).toEqual([]);
-  expect(problems.httpErrors.filter((entry) => !EXPECTED_HTTP_ERRORS.includes(entry))).toEqual([]);
-}
 
 describe('a physician in the OHIF viewer', () => {
   let stack: TestStack;
@@ -76,8 +31,6 @@ describe('a physician in the OHIF viewer', () => {
     patient: { id: string; name: string },
     description: string,
   ): Promise<void> {
-    const services = stack.sidecar.services;
-    if (services === undefined) throw new Error('sidecar not started');
     const root = join(scratch, folder);
     await mkdir(root, { recursive: true });
     for (let slice = 0; slice < 3; slice += 1) {
@@ -93,15 +46,7 @@ describe('a physician in the OHIF viewer', () => {
       });
       await writeFile(join(root, `IM${slice}`), instance.bytes);
     }
-    const session = await services.importer.createSession({
-      createdBy: { id: null, username: 'test-frontdesk' },
-      department: 'RAD',
-      sourceLabel: `${folder} CD`,
-      sourceKind: 'folder',
-      patient: {},
-    });
-    await services.importer.importFolder(session.id, root);
-    await services.importer.finish(session.id, { userId: null, username: 'test-frontdesk', sourceIp: null });
+    await importFolderAsFrontDesk(stack, root, { department: 'RAD', sourceLabel: `${folder} CD`, patient: {} });
   }
 
   beforeAll(async () => {
@@ -124,11 +69,7 @@ describe('a physician in the OHIF viewer', () => {
     if (scratch !== undefined) await rm(scratch, { recursive: true, force: true });
   });
 
-  function db() {
-    const services = stack.sidecar.services;
-    if (services === undefined) throw new Error('sidecar not started');
-    return services.db;
-  }
+  const db = () => servicesOf(stack).db;
 
   it('opens a study from the study list in our mode, renders it, and requests a second read from the panel', async () => {
     const user = await createUser(stack.sidecar, ['physician']);
@@ -140,8 +81,8 @@ describe('a physician in the OHIF viewer', () => {
       await page.getByRole('button', { name: 'Outside study review' }).click();
       await page.waitForURL(`**/viewer/outside-review?StudyInstanceUIDs=${plain.study}`);
 
-      const rendered = await waitForRenderedImage(page);
-      expect(rendered.lit).toBeGreaterThan(100);
+      // Times out unless a viewport shows an image: lit pixels in several shades.
+      await viewportImageShown(page);
 
       const provenance = page.getByTestId('outside-provenance');
       await provenance.waitFor({ timeout: 30_000 });
@@ -254,8 +195,7 @@ describe('a physician in the OHIF viewer', () => {
     try {
       await page.goto(shareUrl);
       await page.waitForURL(`**/viewer/outside-shared?StudyInstanceUIDs=${plain.study}`, { timeout: 30_000 });
-      const rendered = await waitForRenderedImage(page);
-      expect(rendered.lit).toBeGreaterThan(100);
+      await viewportImageShown(page);
       // Read-only: no panel, no actions.
       expect(await page.getByTestId('outside-panel').count()).toBe(0);
       await screenshot(page, 'viewer-shared');

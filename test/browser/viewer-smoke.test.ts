@@ -9,12 +9,12 @@ import { request as httpRequest } from 'node:http';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureExtensionBuilt } from '../../ohif-extension/scripts/build.ts';
 import { makeSyntheticCd } from '../fixtures/synthetic-media.ts';
-import { ensureUiBuilt, launchBrowser, openPage, screenshot, type PageProblems } from '../support/browser.ts';
-import { startStack, type TestStack } from '../support/stack.ts';
+import { ensureUiBuilt, expectNoProblems, launchBrowser, logIn, openPage, screenshot } from '../support/browser.ts';
+import { importFolderAsFrontDesk, startStack, type TestStack } from '../support/stack.ts';
 import { createUser } from '../support/users.ts';
 
 /** Status, headers and the body as sent (not decoded), for one GET. */
@@ -36,21 +36,6 @@ function rawGet(
   });
 }
 
-async function logIn(page: Page, user: { username: string; password: string }): Promise<void> {
-  await page.goto('/');
-  await page.getByLabel('Username').fill(user.username);
-  await page.getByLabel('Password').fill(user.password);
-  await page.getByRole('button', { name: 'Log in' }).click();
-  await page.getByTestId('current-user').waitFor();
-}
-
-function expectNoProblems(problems: PageProblems): void {
-  expect(problems.pageErrors).toEqual([]);
-  expect(problems.cspViolations).toEqual([]);
-  expect(problems.consoleErrors).toEqual([]);
-  expect(problems.httpErrors.filter((entry) => entry !== '401 GET /api/auth/session')).toEqual([]);
-}
-
 describe('the OHIF viewer under /viewer/', () => {
   let stack: TestStack;
   let browser: Browser;
@@ -67,8 +52,6 @@ describe('the OHIF viewer under /viewer/', () => {
       }),
       launchBrowser(),
     ]);
-    const services = stack.sidecar.services;
-    if (services === undefined) throw new Error('sidecar not started');
     const cd = await makeSyntheticCd(join(scratch, 'cd'), {
       patient: { id: 'EXT-VIEWER-1', name: 'VIEWER^SMOKE', birthDate: '19700101', sex: 'O' },
       slicesPerSeries: 2,
@@ -77,15 +60,11 @@ describe('the OHIF viewer under /viewer/', () => {
       junk: false,
       dicomdir: false,
     });
-    const session = await services.importer.createSession({
-      createdBy: { id: null, username: 'test-frontdesk' },
+    await importFolderAsFrontDesk(stack, cd.root, {
       department: 'RAD',
       sourceLabel: 'viewer smoke CD',
-      sourceKind: 'folder',
       patient: { mrn: 'MRN-VIEWER-1' },
     });
-    await services.importer.importFolder(session.id, cd.root);
-    await services.importer.finish(session.id, { userId: null, username: 'test-frontdesk', sourceIp: null });
     studyInstanceUid = cd.studies[0]?.StudyInstanceUID ?? '';
     expect(studyInstanceUid).not.toBe('');
   });

@@ -4,12 +4,10 @@ import { request as httpRequest } from 'node:http';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ChangeFeedFollower } from '../../plugin-server/src/changes/change-feed.ts';
-import { createLogger } from '../../plugin-server/src/logger.ts';
 import type { Role } from '../../plugin-server/src/domain/roles.ts';
 import { makeUid, syntheticInstance, type SyntheticInstanceOptions } from '../fixtures/synthetic-dicom.ts';
 import { orthancRest } from '../support/orthanc-rest.ts';
-import { startStack, type TestStack } from '../support/stack.ts';
+import { catchUpChanges, servicesOf, startStack, type TestStack } from '../support/stack.ts';
 import { createUser } from '../support/users.ts';
 
 setFlagsFromString('--expose-gc');
@@ -61,22 +59,7 @@ describe('DICOMweb proxy for the viewer', () => {
     return uploaded;
   }
 
-  async function followChanges(): Promise<void> {
-    const services = stack.sidecar.services;
-    if (services === undefined) throw new Error('not started');
-    await new ChangeFeedFollower(
-      services.db,
-      services.orthanc,
-      services.config.changes,
-      createLogger('silent'),
-    ).catchUp();
-  }
-
-  function db() {
-    const services = stack.sidecar.services;
-    if (services === undefined) throw new Error('not started');
-    return services.db;
-  }
+  const db = () => servicesOf(stack).db;
 
   /** Logs a new user in and returns the session cookie. */
   async function cookieFor(roles: Role[]): Promise<{ cookie: string; userId: string }> {
@@ -140,7 +123,7 @@ describe('DICOMweb proxy for the viewer', () => {
     });
     // 300 slices of 512 x 512 x 16 bits: a realistic CT series of about 160 MB.
     big = await upload(BIG_SERIES_INSTANCES, { rows: 512, columns: 512, studyDescription: 'BIG CT' });
-    await followChanges();
+    await catchUpChanges(stack);
     // Removed from staging by retention as far as the sidecar knows, but still in Orthanc.
     await db().updateTable('studies').set({ state: 'purged' }).where('study_instance_uid', '=', purged.study).execute();
     // Stored in Orthanc around the sidecar: no row at all.

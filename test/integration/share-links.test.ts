@@ -5,7 +5,7 @@ import { createLogger } from '../../plugin-server/src/logger.ts';
 import { insertStudy } from '../../plugin-server/src/routing/routing-fixtures.ts';
 import { recordExpiredShares } from '../../plugin-server/src/sharing/share-expiry.ts';
 import { makeUid } from '../fixtures/synthetic-dicom.ts';
-import { startStack, type TestStack } from '../support/stack.ts';
+import { servicesOf, startStack, type TestStack } from '../support/stack.ts';
 import { loggedIn } from '../support/users.ts';
 
 // Share links through the real HTTP API: creation, the token shown once and stored only hashed,
@@ -34,11 +34,7 @@ describe('share links', () => {
     await stack.stop();
   });
 
-  function db() {
-    const services = stack.sidecar.services;
-    if (services === undefined) throw new Error('not started');
-    return services.db;
-  }
+  const db = () => servicesOf(stack).db;
 
   async function study(): Promise<{ id: string; uid: string }> {
     const id = randomUUID();

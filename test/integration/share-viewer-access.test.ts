@@ -1,11 +1,9 @@
 // What a share link's recipient can reach through the DICOMweb proxy: the one study, nothing else,
 // and nothing at all once the link is revoked, even with the viewer already open.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ChangeFeedFollower } from '../../plugin-server/src/changes/change-feed.ts';
-import { createLogger } from '../../plugin-server/src/logger.ts';
 import { makeUid, syntheticInstance } from '../fixtures/synthetic-dicom.ts';
 import { orthancRest } from '../support/orthanc-rest.ts';
-import { startStack, type TestStack } from '../support/stack.ts';
+import { catchUpChanges, startStack, type TestStack } from '../support/stack.ts';
 import { loggedIn } from '../support/users.ts';
 
 const PROXY = '/viewer/dicom-web';
@@ -30,14 +28,7 @@ describe('a share recipient through the DICOMweb proxy', () => {
         expect((await rest.call('POST', '/instances', new Uint8Array(instance.bytes))).status).toBe(200);
       }
     }
-    const services = stack.sidecar.services;
-    if (services === undefined) throw new Error('not started');
-    await new ChangeFeedFollower(
-      services.db,
-      services.orthanc,
-      services.config.changes,
-      createLogger('silent'),
-    ).catchUp();
+    await catchUpChanges(stack);
   });
   afterAll(async () => {
     await stack.stop();

@@ -8,7 +8,7 @@ import {
   insertStudy,
 } from '../../plugin-server/src/routing/routing-fixtures.ts';
 import { makeUid } from '../fixtures/synthetic-dicom.ts';
-import { startStack, type TestStack } from '../support/stack.ts';
+import { servicesOf, startStack, type TestStack } from '../support/stack.ts';
 import { loggedIn } from '../support/users.ts';
 
 // The panel's data and the physician's actions on a study, through the real HTTP API and database.
@@ -23,11 +23,7 @@ describe('study actions from the viewer panel', () => {
     await stack.stop();
   });
 
-  function db() {
-    const services = stack.sidecar.services;
-    if (services === undefined) throw new Error('not started');
-    return services.db;
-  }
+  const db = () => servicesOf(stack).db;
 
   async function study(options: { state?: string; localMrn?: boolean; orderId?: number } = {}) {
     const id = randomUUID();

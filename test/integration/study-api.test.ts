@@ -1,9 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ChangeFeedFollower } from '../../plugin-server/src/changes/change-feed.ts';
-import { createLogger } from '../../plugin-server/src/logger.ts';
 import { orthancRest } from '../support/orthanc-rest.ts';
 import { pydicomFile } from '../support/pydicom-files.ts';
-import { startStack, type TestStack } from '../support/stack.ts';
+import { catchUpChanges, startStack, type TestStack } from '../support/stack.ts';
 import { loggedIn } from '../support/users.ts';
 
 describe('study API', () => {
@@ -12,14 +10,7 @@ describe('study API', () => {
   beforeAll(async () => {
     stack = await startStack();
     await orthancRest(stack.orthanc).upload(pydicomFile('CT_small.dcm'));
-    const services = stack.sidecar.services;
-    if (services === undefined) throw new Error('not started');
-    await new ChangeFeedFollower(
-      services.db,
-      services.orthanc,
-      services.config.changes,
-      createLogger('silent'),
-    ).catchUp();
+    await catchUpChanges(stack);
   });
   afterAll(async () => {
     await stack.stop();

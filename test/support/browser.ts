@@ -2,14 +2,13 @@
 // context per test, and a record of everything that went wrong in the page (console errors,
 // uncaught exceptions, CSP violations, HTTP errors) so tests can assert that nothing did.
 // ensureUiBuilt() builds the web UI with Vite when plugin-server/web/dist is missing or older
-// than its sources, once per process and never two builds at once.
+// than its sources, once per process and never two builds at once (scripts/build-once.ts).
 
-import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { expect } from 'vitest';
+import { buildOnceWhenStale, withProductionNodeEnv } from '../../scripts/build-once.ts';
 
 export const CHROMIUM_PATH = process.env.OUTSIDE_CHROMIUM ?? '/usr/bin/chromium';
 
@@ -37,85 +36,21 @@ const UI_SOURCES = [
   fileURLToPath(new URL('../../plugin-server/src/domain/', import.meta.url)),
   fileURLToPath(new URL('../../plugin-server/src/shared/', import.meta.url)),
 ];
-/** Outside the repository, so a build killed half-way leaves nothing behind in the work tree. */
-const BUILD_LOCK = join(
-  tmpdir(),
-  `outside-web-build-${createHash('sha256').update(WEB_DIR).digest('hex').slice(0, 12)}.lock`,
-);
-/** No build takes this long; a lock this old was left by a process that was killed. */
-const STALE_LOCK_MS = 45_000;
-
-let built: Promise<void> | undefined;
 
 /** Builds plugin-server/web into dist unless dist/index.html is newer than every source file. */
 export function ensureUiBuilt(): Promise<void> {
-  built ??= buildIfStale();
-  return built;
-}
-
-function newestMtime(path: string): number {
-  if (!existsSync(path)) return 0;
-  const stat = statSync(path);
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  let newest = stat.mtimeMs;
-  for (const entry of readdirSync(path)) {
-    if (entry === 'node_modules' || entry === 'dist') continue;
-    newest = Math.max(newest, newestMtime(join(path, entry)));
-  }
-  return newest;
-}
-
-function isStale(): boolean {
-  const index = join(WEB_DIST_DIR, 'index.html');
-  if (!existsSync(index)) return true;
-  const builtAt = statSync(index).mtimeMs;
-  return UI_SOURCES.some((source) => newestMtime(source) > builtAt);
-}
-
-async function buildIfStale(): Promise<void> {
-  if (!isStale()) return;
-  // Test files run in parallel processes (and other people's test runs share the work tree): one
-  // builds, the others wait for its lock. A lock whose process is gone, or that is older than any
-  // build takes, is taken over.
-  for (;;) {
-    try {
-      writeFileSync(BUILD_LOCK, String(process.pid), { flag: 'wx' });
-      break;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      if (lockIsAbandoned()) rmSync(BUILD_LOCK, { force: true });
-      else await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-  }
-  try {
-    if (!isStale()) return;
-    const { build } = await import('vite');
-    // vitest sets NODE_ENV=test; Vite and the React plugin would then emit development JSX.
-    const nodeEnv = process.env.NODE_ENV;
-    process.env.NODE_ENV = 'production';
-    try {
-      await build({ configFile: join(WEB_DIR, 'vite.config.ts'), mode: 'production', logLevel: 'warn' });
-    } finally {
-      if (nodeEnv === undefined) delete process.env.NODE_ENV;
-      else process.env.NODE_ENV = nodeEnv;
-    }
-  } finally {
-    rmSync(BUILD_LOCK, { force: true });
-  }
-}
-
-function lockIsAbandoned(): boolean {
-  try {
-    if (Date.now() - statSync(BUILD_LOCK).mtimeMs > STALE_LOCK_MS) return true;
-    const pid = Number.parseInt(readFileSync(BUILD_LOCK, 'utf8'), 10);
-    if (!Number.isSafeInteger(pid) || pid <= 0) return false; // being written right now
-    process.kill(pid, 0);
-    return false;
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    // ESRCH: no such process. ENOENT: the lock went away meanwhile (try again at once).
-    return code === 'ESRCH' || code === 'ENOENT';
-  }
+  return buildOnceWhenStale({
+    lockName: 'outside-web-build',
+    root: WEB_DIR,
+    outputs: [join(WEB_DIST_DIR, 'index.html')],
+    sources: UI_SOURCES,
+    async build() {
+      const { build } = await import('vite');
+      await withProductionNodeEnv(() =>
+        build({ configFile: join(WEB_DIR, 'vite.config.ts'), mode: 'production', logLevel: 'warn' }),
+      );
+    },
+  });
 }
 
 /** `extraArgs`: for benchmarks only (e.g. a cross-origin baseline); tests run with the defaults. */
@@ -179,4 +114,36 @@ export async function openPage(browser: Browser, baseUrl: string): Promise<Brows
 export async function screenshot(page: Page, name: string): Promise<void> {
   if (process.env.OUTSIDE_SCREENSHOTS === undefined) return;
   await page.screenshot({ path: join(process.env.OUTSIDE_SCREENSHOTS || '/tmp', `${name}.png`), fullPage: true });
+}
+
+/** Logs in through the login form and waits until the page shows who is logged in. */
+export async function logIn(page: Page, user: { username: string; password: string }): Promise<void> {
+  await page.goto('/');
+  await page.getByLabel('Username').fill(user.username);
+  await page.getByLabel('Password').fill(user.password);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.getByTestId('current-user').waitFor();
+}
+
+/** The login page asks for the session before there is one: expected on every page. */
+const SESSION_CHECK = '401 GET /api/auth/session';
+
+/**
+ * No console errors, uncaught exceptions or CSP violations, and exactly the `expectedHttpErrors`
+ * (in order; a RegExp matches one entry), besides the session check before login and any error
+ * that one of `ignoredHttpErrors` matches however often it happens.
+ */
+export function expectNoProblems(
+  problems: PageProblems,
+  expectedHttpErrors: readonly (string | RegExp)[] = [],
+  ignoredHttpErrors: readonly RegExp[] = [],
+): void {
+  expect(problems.consoleErrors).toEqual([]);
+  expect(problems.pageErrors).toEqual([]);
+  expect(problems.cspViolations).toEqual([]);
+  expect(
+    problems.httpErrors.filter(
+      (entry) => entry !== SESSION_CHECK && !ignoredHttpErrors.some((pattern) => pattern.test(entry)),
+    ),
+  ).toEqual(expectedHttpErrors.map((entry) => (typeof entry === 'string' ? entry : expect.stringMatching(entry))));
 }

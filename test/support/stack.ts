@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { freePort, startOrthanc, type RunningOrthanc } from '@outside/orthanc-config';
 import { createLogger, loadConfig, Sidecar, type ConfigInput, type Logger } from '@outside/plugin-server';
+import { ChangeFeedFollower } from '../../plugin-server/src/changes/change-feed.ts';
+import type { NewImportSession } from '../../plugin-server/src/import/import-session-store.ts';
 
 export interface TestStack {
   orthanc: RunningOrthanc;
@@ -77,6 +79,41 @@ export async function startStack(
 }
 
 export { freePort };
+
+/** The started sidecar's services (database, Orthanc client, importer, workers...). */
+export function servicesOf(stack: TestStack) {
+  const services = stack.sidecar.services;
+  if (services === undefined) throw new Error('sidecar not started');
+  return services;
+}
+
+/**
+ * Records what Orthanc holds now, as the change feed would, for a stack started without following
+ * changes: studies uploaded to Orthanc directly become known to the sidecar.
+ */
+export async function catchUpChanges(stack: TestStack): Promise<void> {
+  const { db, orthanc, config } = servicesOf(stack);
+  await new ChangeFeedFollower(db, orthanc, config.changes, createLogger('silent')).catchUp();
+}
+
+/** Who imports in tests that put studies in place through the importer rather than the UI. */
+const FRONT_DESK = 'test-frontdesk';
+
+/** Imports a folder through the sidecar's importer, as the front desk would, and finishes the import. */
+export async function importFolderAsFrontDesk(
+  stack: TestStack,
+  folder: string,
+  session: Pick<NewImportSession, 'department' | 'sourceLabel' | 'patient'>,
+) {
+  const { importer } = servicesOf(stack);
+  const created = await importer.createSession({
+    createdBy: { id: null, username: FRONT_DESK },
+    sourceKind: 'folder',
+    ...session,
+  });
+  await importer.importFolder(created.id, folder);
+  return importer.finish(created.id, { userId: null, username: FRONT_DESK, sourceIp: null });
+}
 
 /** Polls until `check` returns a value other than undefined; fails with `what` after the deadline. */
 export async function waitFor<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {

@@ -6,7 +6,7 @@ import { DomainError } from '../domain/errors.ts';
 import type { ImportSession } from '../domain/import-session.ts';
 import { extractZip } from '../import/extract-zip.ts';
 import type { ImportProgress } from '../import/importer.ts';
-import { Sidecar } from '../server.ts';
+import { openImportServices } from '../import/import-services.ts';
 import { createLogger } from '../logger.ts';
 
 export interface ImportCommandOptions {
@@ -60,10 +60,11 @@ export function summaryTable(session: ImportSession): string {
 export async function importCommand(config: Config, options: ImportCommandOptions): Promise<number> {
   const source = resolve(options.path);
   const isZip = (await stat(source)).isFile();
-  const sidecar = new Sidecar(config, {
-    logger: createLogger(config.log.level === 'info' ? 'warn' : config.log.level),
-  });
-  const services = await sidecar.open();
+  // Only what importing needs: the command starts without the web layer and the workers.
+  const services = await openImportServices(
+    config,
+    createLogger(config.log.level === 'info' ? 'warn' : config.log.level),
+  );
   const operator = `cli:${userInfo().username}`;
   const actor = { userId: null, username: operator, sourceIp: null };
   let scratch: string | undefined;
@@ -131,6 +132,6 @@ export async function importCommand(config: Config, options: ImportCommandOption
     return problems.length === 0 ? 0 : 1;
   } finally {
     if (scratch !== undefined) await rm(scratch, { recursive: true, force: true });
-    await sidecar.stop();
+    await services.close();
   }
 }

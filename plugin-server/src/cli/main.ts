@@ -1,4 +1,5 @@
-// `outside`: the sidecar's command line. Each command loads the same validated configuration.
+// `outside`: the sidecar's command line. Each command loads the same validated configuration, and
+// only the modules it needs (`serve` the whole sidecar, `import` the importer alone).
 import { randomBytes } from 'node:crypto';
 import { text } from 'node:stream/consumers';
 import { parseArgs } from 'node:util';
@@ -9,8 +10,6 @@ import { migrateToLatest, openSqlite } from '../db/database.ts';
 import { DomainError } from '../domain/errors.ts';
 import { roleSchema } from '../domain/roles.ts';
 import { claimedPatientSchema } from '../domain/import-session.ts';
-import { importCommand } from './import-command.ts';
-import { Sidecar } from '../server.ts';
 
 const USAGE = `usage: outside <command> [options]
 
@@ -68,6 +67,7 @@ async function main(argv: string[]): Promise<number> {
 
   if (command === 'serve') {
     const config = loadConfig(values.config === undefined ? {} : { file: values.config });
+    const { Sidecar } = await import('../server.ts');
     const sidecar = new Sidecar(config);
     await sidecar.start();
     const shutdown = () => {
@@ -131,6 +131,7 @@ async function main(argv: string[]): Promise<number> {
     if (subcommand === undefined) throw new DomainError('invalid_input', 'import needs a folder or a zip file');
     const config = loadConfig(values.config === undefined ? {} : { file: values.config });
     const patient = claimedPatientSchema.parse({ mrn: values.mrn, name: values.name, birthDate: values['birth-date'] });
+    const { importCommand } = await import('./import-command.ts');
     return importCommand(config, { path: subcommand, department: values.department ?? 'radiology', ...patient });
   }
 

@@ -15,6 +15,7 @@ interface Deps {
   audit: AuditLog;
 }
 
+/** The study's state; `db` may be a transaction. */
 async function stateOf(db: Kysely<Database>, studyId: string): Promise<StudyState> {
   const row = await db.selectFrom('studies').select('state').where('id', '=', studyId).executeTakeFirst();
   if (row === undefined) throw new DomainError('not_found', `study ${studyId} does not exist`);
@@ -30,9 +31,7 @@ export async function discardStudy(
   const { db } = deps;
   const who = actor.username ?? 'unknown';
   const result = await db.transaction().execute(async (trx) => {
-    const row = await trx.selectFrom('studies').select('state').where('id', '=', studyId).executeTakeFirst();
-    if (row === undefined) throw new DomainError('not_found', `study ${studyId} does not exist`);
-    const from = studyStateSchema.parse(row.state);
+    const from = await stateOf(trx, studyId);
     const check = checkTransition(from, 'discarded');
     if (!check.ok) throw new DomainError('conflict', `study ${studyId} cannot be discarded: ${check.reason}`);
     await trx

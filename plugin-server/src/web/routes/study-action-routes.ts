@@ -16,6 +16,15 @@ import { defineRoute, sessionOnly } from '../route-registry.ts';
 const studyIdParams = z.object({ id: z.string().uuid() });
 const reasonBody = z.object({ reason: z.string().trim().min(1, 'say why').max(500) });
 const VIEWERS = sessionOnly(STUDY_VIEWERS);
+/** Discard and restore: a reason in, the study's new state out. */
+const STATE_CHANGE = {
+  method: 'post',
+  tag: 'studies',
+  access: VIEWERS,
+  params: studyIdParams,
+  body: reasonBody,
+  response: z.object({ state: studyStateSchema }),
+} as const;
 
 export function studyActionRoutes(services: SidecarServices) {
   const { db, audit } = services;
@@ -113,27 +122,17 @@ export function studyActionRoutes(services: SidecarServices) {
       },
     }),
     defineRoute({
-      method: 'post',
+      ...STATE_CHANGE,
       path: '/api/studies/:id/discard',
       summary: 'Discard the study: off the worklist and the archive queue, kept in staging until purged.',
-      tag: 'studies',
-      access: VIEWERS,
-      params: studyIdParams,
-      body: reasonBody,
-      response: z.object({ state: studyStateSchema }),
       async handler({ params, body, actor }) {
         return { state: await discardStudy({ db, audit }, params.id, actor, body.reason) };
       },
     }),
     defineRoute({
-      method: 'post',
+      ...STATE_CHANGE,
       path: '/api/studies/:id/restore',
       summary: 'Undo a discard.',
-      tag: 'studies',
-      access: VIEWERS,
-      params: studyIdParams,
-      body: reasonBody,
-      response: z.object({ state: studyStateSchema }),
       async handler({ params, body, actor }) {
         const state = await restoreStudy({ db, audit }, params.id, actor, body.reason);
         services.reconciler.wake();
