@@ -74,18 +74,18 @@ async function storescu(folder: string, files: number): Promise<number> {
 async function outsideImport(folder: string, files: number, scratch: string): Promise<number> {
   const orthanc = await startOrthanc({ profile: 'staging' });
   try {
-    const { seconds } = await timed(() =>
-      run(process.execPath, [cli, 'import', folder], {
-        env: {
-          ...process.env,
-          OUTSIDE_DATABASE_SQLITE_PATH: join(scratch, `bench-${Date.now()}.sqlite`),
-          OUTSIDE_ORTHANC_URL: orthanc.httpUrl,
-          OUTSIDE_ORTHANC_USERNAME: orthanc.credentials.username,
-          OUTSIDE_ORTHANC_PASSWORD: orthanc.credentials.password,
-          OUTSIDE_IMPORT_WORK_DIR: join(scratch, 'work'),
-        },
-      }),
-    );
+    const env = {
+      ...process.env,
+      OUTSIDE_DATABASE_SQLITE_PATH: join(scratch, `bench-${Date.now()}.sqlite`),
+      OUTSIDE_ORTHANC_URL: orthanc.httpUrl,
+      OUTSIDE_ORTHANC_USERNAME: orthanc.credentials.username,
+      OUTSIDE_ORTHANC_PASSWORD: orthanc.credentials.password,
+      OUTSIDE_IMPORT_WORK_DIR: join(scratch, 'work'),
+    };
+    // An installed sidecar's database exists: create and migrate it before the clock starts, as
+    // the in-process path's is.
+    await run(process.execPath, [cli, 'audit', 'verify'], { env });
+    const { seconds } = await timed(() => run(process.execPath, [cli, 'import', folder], { env }));
     if ((await countInstances(orthanc)) !== files) throw new Error('outside import lost instances');
     return seconds;
   } finally {
