@@ -13,6 +13,8 @@ import { DestinationStore, modalityName, syncModalities } from './routing/destin
 import type { Config } from './config/config-schema.ts';
 import { optimizeDatabase } from './db/database.ts';
 import { openImportServices, type ImportServices } from './import/import-services.ts';
+import { listenImportSocket, type ImportControlSocket } from './import/import-control-socket.ts';
+import { importSocketPath } from './import/media-import-protocol.ts';
 import { createLogger, type Logger } from './logger.ts';
 import type { SidecarServices } from './services.ts';
 import type { RouteDefinition } from './web/route-registry.ts';
@@ -35,6 +37,7 @@ export class Sidecar {
   readonly config: Config;
   private readonly options: SidecarOptions;
   private base: ImportServices | undefined;
+  private importSocket: ImportControlSocket | undefined;
   private server: Server | undefined;
   private sessionSweeper: NodeJS.Timeout | undefined;
   private maintenance: NodeJS.Timeout | undefined;
@@ -169,10 +172,20 @@ export class Sidecar {
       );
     }, 3_600_000);
     this.maintenance.unref();
+    const socketPath = importSocketPath(this.config);
+    if (socketPath !== undefined) {
+      this.importSocket = await listenImportSocket(
+        socketPath,
+        { importer: services.importer, config: this.config.import },
+        services.log.child({ component: 'import-socket' }),
+      );
+    }
     services.log.info({ url: this.url }, 'sidecar listening');
   }
 
   async stop(): Promise<void> {
+    await this.importSocket?.close();
+    this.importSocket = undefined;
     clearInterval(this.sessionSweeper);
     clearInterval(this.maintenance);
     await this.services?.changeFeed.stop();

@@ -1,6 +1,7 @@
 // `npm run bench -- import`: a 500-slice 512x512 16-bit CT on disk, imported into a fresh staging
 // Orthanc by (a) a plain REST script, sequential and 8 keep-alive connections in parallel,
-// (b) DCMTK storescu, (c) `outside import`, (d) the browser-like multipart upload through the API.
+// (b) DCMTK storescu, (c) `outside import` (with the sidecar running, and alone), (d) the
+// browser-like multipart upload through the API.
 import { postInstance } from './bench-support.ts';
 import { execFile } from 'node:child_process';
 import { readdir, readFile, stat } from 'node:fs/promises';
@@ -81,6 +82,7 @@ async function outsideImport(folder: string, files: number, scratch: string): Pr
       OUTSIDE_ORTHANC_USERNAME: orthanc.credentials.username,
       OUTSIDE_ORTHANC_PASSWORD: orthanc.credentials.password,
       OUTSIDE_IMPORT_WORK_DIR: join(scratch, 'work'),
+      OUTSIDE_IMPORT_CONTROL_SOCKET: 'off',
     };
     // An installed sidecar's database exists: create and migrate it before the clock starts, as
     // the in-process path's is.
@@ -90,6 +92,23 @@ async function outsideImport(folder: string, files: number, scratch: string): Pr
     return seconds;
   } finally {
     await orthanc.stop();
+  }
+}
+
+/**
+ * `outside import` on a system whose sidecar runs (as it always does in service): the command
+ * finds the sidecar's control socket beside the database and hands the import to it. The sidecar
+ * is freshly started for each measurement, with a fresh Orthanc, before the clock starts.
+ */
+async function outsideImportViaSidecar(folder: string, files: number): Promise<number> {
+  const stack = await startStack();
+  try {
+    const env = { ...process.env, OUTSIDE_DATABASE_SQLITE_PATH: stack.databasePath };
+    const { seconds } = await timed(() => run(process.execPath, [cli, 'import', folder], { env }));
+    if ((await countInstances(stack.orthanc)) !== files) throw new Error('outside import lost instances');
+    return seconds;
+  } finally {
+    await stack.stop();
   }
 }
 
@@ -176,7 +195,16 @@ export async function importBench(): Promise<void> {
       ['raw REST, 1 connection', () => rawRest(files, 1)],
       ['raw REST, 8 connections', () => rawRest(files, 8)],
       ['storescu, 1 association', () => storescu(cd.root, files.length)],
-      ['outside import (CLI)', () => outsideImport(cd.root, files.length, scratch), 'includes scan and process start'],
+      [
+        'outside import (CLI)',
+        () => outsideImportViaSidecar(cd.root, files.length),
+        'process start to exit, import run by the running sidecar',
+      ],
+      [
+        'outside import (CLI, no sidecar running)',
+        () => outsideImport(cd.root, files.length, scratch),
+        'imports in its own process',
+      ],
       ['outside import (in-process)', () => inProcessImport(cd.root, files.length), 'scan, upload, finish'],
       ['HTTP multipart upload (API)', () => httpUpload(cd.root, files), '32 files/request, 3 in flight'],
     ];
@@ -195,7 +223,11 @@ export async function importBench(): Promise<void> {
       fastestRaw.name,
     );
     console.log('');
-    for (const name of ['outside import (CLI)', 'outside import (in-process)']) {
+    for (const name of [
+      'outside import (CLI)',
+      'outside import (CLI, no sidecar running)',
+      'outside import (in-process)',
+    ]) {
       const ours = rows.find((candidate) => candidate.name === name);
       if (ours !== undefined)
         console.log(`${name} / fastest raw = ${(fastestRaw.seconds / ours.seconds).toFixed(2)} (target >= 0.9)`);

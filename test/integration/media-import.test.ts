@@ -142,7 +142,11 @@ describe('media import into a real Orthanc', () => {
     expect(first.stdout).toMatch(/stored\s+120\b/);
     expect(first.stdout).toMatch(new RegExp(`not DICOM\\s+${cd.junkFiles.length + 1}\\b`));
     expect(first.stdout).toMatch(/studies\s+1\b/);
-    const second = await run(process.execPath, [cli, 'import', cd.root], { env });
+    // The stack's sidecar is running: the command hands the import to it over the control socket
+    // beside the database, so its own (here unusable) Orthanc settings do not matter.
+    const second = await run(process.execPath, [cli, 'import', cd.root], {
+      env: { ...env, OUTSIDE_ORTHANC_URL: 'http://127.0.0.1:9' },
+    });
     expect(second.stdout).toMatch(/already stored\s+120\b/);
     const statistics = (await orthancRest(orthanc).call('GET', '/statistics')).json as { CountInstances: number };
     expect(statistics.CountInstances).toBe(120);
@@ -151,13 +155,15 @@ describe('media import into a real Orthanc', () => {
     expect(imports[1]?.studies[0]?.StudyInstanceUID).toBe(cd.studies[0]?.StudyInstanceUID);
   });
 
-  it('exits non-zero from `outside import` when a DICOM file could not be stored', async () => {
+  it('exits non-zero from `outside import` run in its own process when a DICOM file could not be stored', async () => {
     const env = {
       ...process.env,
       OUTSIDE_DATABASE_SQLITE_PATH: stack.databasePath,
       OUTSIDE_ORTHANC_URL: orthanc.httpUrl,
       OUTSIDE_ORTHANC_USERNAME: orthanc.credentials.username,
       OUTSIDE_ORTHANC_PASSWORD: orthanc.credentials.password,
+      // Without the control socket the command imports in its own process.
+      OUTSIDE_IMPORT_CONTROL_SOCKET: 'off',
     };
     const failed = await run(process.execPath, [cli, 'import', PYDICOM_TEST_FILES], { env }).catch(
       (error: unknown) => error as { code: number; stdout: string },

@@ -1,13 +1,10 @@
-import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
 import { userInfo } from 'node:os';
-import { basename, join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { Config } from '../config/config-schema.ts';
-import { DomainError } from '../domain/errors.ts';
 import type { ImportSession } from '../domain/import-session.ts';
-import { extractZip } from '../import/extract-zip.ts';
 import type { ImportProgress } from '../import/importer.ts';
-import { openImportServices } from '../import/import-services.ts';
-import { createLogger } from '../logger.ts';
+import { importThroughSocket } from '../import/import-socket-client.ts';
+import { importSocketPath, type MediaImportReport, type MediaImportRequest } from '../import/media-import-protocol.ts';
 
 export interface ImportCommandOptions {
   path: string;
@@ -53,85 +50,78 @@ export function summaryTable(session: ImportSession): string {
   return lines.join('\n');
 }
 
-/**
- * `outside import PATH|FILE.zip`: imports a folder or zip straight into the staging Orthanc.
- * Exit status 0 only if every DICOM file was stored or already stored.
- */
-export async function importCommand(config: Config, options: ImportCommandOptions): Promise<number> {
-  const source = resolve(options.path);
-  const isZip = (await stat(source)).isFile();
-  // Only what importing needs: the command starts without the web layer and the workers.
+/** The report: summary, what the DICOMDIRs said, and the files with problems. */
+function printReport(report: MediaImportReport): void {
+  const { session } = report;
+  process.stdout.write(
+    `import ${session.id} from ${report.sourceLabel}: ${session.counts.files} files, ` +
+      `${megabytes(session.counts.bytes)} MB in ${report.seconds.toFixed(1)} s\n${summaryTable(session)}\n`,
+  );
+  for (const dicomdir of report.mediaIndex?.dicomdirs ?? []) {
+    const declared =
+      dicomdir.declared === null
+        ? `unreadable (${dicomdir.error ?? ''})`
+        : `declares ${dicomdir.declared.instances} files`;
+    process.stdout.write(
+      `  ${dicomdir.path}: ${declared}, ${dicomdir.missingCount} missing, ${dicomdir.refused.length} references refused\n`,
+    );
+  }
+  if (report.mediaIndex !== null && report.mediaIndex.unlistedCount > 0) {
+    process.stdout.write(`  ${report.mediaIndex.unlistedCount} DICOM files are not listed in any DICOMDIR\n`);
+  }
+  for (const file of report.problems) process.stdout.write(`  ${file.outcome}: ${file.path}: ${file.reason ?? ''}\n`);
+  if (report.problemCount > report.problems.length) {
+    process.stdout.write(`  ... and ${report.problemCount - report.problems.length} more (see the import report)\n`);
+  }
+}
+
+/** Imports in this process: only what importing needs, without the web layer and the workers. */
+async function importHere(
+  config: Config,
+  request: MediaImportRequest,
+  onProgress: (progress: ImportProgress) => void,
+): Promise<MediaImportReport> {
+  const [{ openImportServices }, { runMediaImport }, { createLogger }] = await Promise.all([
+    import('../import/import-services.ts'),
+    import('../import/run-media-import.ts'),
+    import('../logger.ts'),
+  ]);
   const services = await openImportServices(
     config,
     createLogger(config.log.level === 'info' ? 'warn' : config.log.level),
   );
-  const operator = `cli:${userInfo().username}`;
-  const actor = { userId: null, username: operator, sourceIp: null };
-  let scratch: string | undefined;
   try {
-    let folder = source;
-    if (isZip) {
-      await mkdir(config.import.workDir, { recursive: true });
-      scratch = await mkdtemp(join(config.import.workDir, 'cli-'));
-      const extracted = await extractZip(source, scratch, {
-        maxEntries: config.import.zipMaxEntries,
-        maxEntryBytes: config.import.maxFileBytes,
-        maxTotalBytes: config.import.maxSessionBytes,
-        maxExpansionRatio: config.import.zipMaxExpansionRatio,
-      });
-      if (!extracted.ok) throw new DomainError('invalid_input', `zip refused: ${extracted.error.message}`);
-      folder = scratch;
-    }
-    const session = await services.importer.createSession({
-      createdBy: { id: null, username: operator },
-      department: options.department,
-      sourceLabel: basename(source),
-      sourceKind: isZip ? 'zip' : 'folder',
-      patient: {
-        ...(options.mrn === undefined ? {} : { mrn: options.mrn }),
-        ...(options.name === undefined ? {} : { name: options.name }),
-        ...(options.birthDate === undefined ? {} : { birthDate: options.birthDate }),
-      },
-    });
-    const startedAt = Date.now();
-    const interactive = process.stderr.isTTY;
-    const unsubscribe = await services.importer.subscribe(session.id, {
-      progress: (progress) => {
-        if (interactive) process.stderr.write(`\r${progressLine(progress, startedAt)}\u001b[K`);
-      },
-      finished: () => undefined,
-    });
-    await services.importer.importFolder(session.id, folder, { recordDicomdir: true });
-    const finished = await services.importer.finish(session.id, actor);
-    unsubscribe();
-    const seconds = (Date.now() - startedAt) / 1000;
-    if (interactive) process.stderr.write('\n');
-    process.stdout.write(
-      `import ${finished.id} from ${basename(source)}: ${finished.counts.files} files, ` +
-        `${megabytes(finished.counts.bytes)} MB in ${seconds.toFixed(1)} s\n${summaryTable(finished)}\n`,
-    );
-    const mediaIndex = await services.importer.sessions.mediaIndex(finished.id);
-    for (const dicomdir of mediaIndex?.dicomdirs ?? []) {
-      const declared =
-        dicomdir.declared === null
-          ? `unreadable (${dicomdir.error ?? ''})`
-          : `declares ${dicomdir.declared.instances} files`;
-      process.stdout.write(
-        `  ${dicomdir.path}: ${declared}, ${dicomdir.missingCount} missing, ${dicomdir.refused.length} references refused\n`,
-      );
-    }
-    if (mediaIndex !== null && mediaIndex.unlistedCount > 0) {
-      process.stdout.write(`  ${mediaIndex.unlistedCount} DICOM files are not listed in any DICOMDIR\n`);
-    }
-    const problems = (await services.importer.sessions.files(finished.id)).filter(
-      (file) => file.outcome === 'corrupt' || file.outcome === 'rejected',
-    );
-    for (const file of problems.slice(0, 20))
-      process.stdout.write(`  ${file.outcome}: ${file.path}: ${file.reason ?? ''}\n`);
-    if (problems.length > 20) process.stdout.write(`  ... and ${problems.length - 20} more (see the import report)\n`);
-    return problems.length === 0 ? 0 : 1;
+    return await runMediaImport({ importer: services.importer, config: config.import }, request, onProgress);
   } finally {
-    if (scratch !== undefined) await rm(scratch, { recursive: true, force: true });
     await services.close();
   }
+}
+
+/**
+ * `outside import PATH|FILE.zip`: imports a folder or zip into the staging Orthanc, through the
+ * running sidecar when there is one (its control socket), else in this process. Exit status 0 only
+ * if every DICOM file was stored or already stored.
+ */
+export async function importCommand(config: Config, options: ImportCommandOptions): Promise<number> {
+  const request: MediaImportRequest = {
+    path: resolve(options.path),
+    department: options.department,
+    ...(options.mrn === undefined ? {} : { mrn: options.mrn }),
+    ...(options.name === undefined ? {} : { name: options.name }),
+    ...(options.birthDate === undefined ? {} : { birthDate: options.birthDate }),
+    operator: `cli:${userInfo().username}`,
+    progress: process.stderr.isTTY,
+  };
+  const startedAt = Date.now();
+  const interactive = process.stderr.isTTY;
+  const onProgress = (progress: ImportProgress) => {
+    if (interactive) process.stderr.write(`\r${progressLine(progress, startedAt)}\u001b[K`);
+  };
+  const socket = importSocketPath(config);
+  const report =
+    (socket === undefined ? undefined : await importThroughSocket(socket, request, onProgress)) ??
+    (await importHere(config, request, onProgress));
+  if (interactive) process.stderr.write('\n');
+  printReport(report);
+  return report.problemCount === 0 ? 0 : 1;
 }

@@ -3,10 +3,10 @@
 import { randomBytes } from 'node:crypto';
 import { text } from 'node:stream/consumers';
 import { parseArgs } from 'node:util';
-import { AuditLog } from '../audit/audit-log.ts';
-import { UserStore } from '../auth/users.ts';
+import type { AuditLog } from '../audit/audit-log.ts';
 import { configOptions, loadConfig } from '../config/config-loader.ts';
-import { migrateToLatest, openSqlite } from '../db/database.ts';
+import type { Database } from '../db/schema.ts';
+import type { Kysely } from 'kysely';
 import { DomainError } from '../domain/errors.ts';
 import { roleSchema } from '../domain/roles.ts';
 import { claimedPatientSchema } from '../domain/import-session.ts';
@@ -28,15 +28,20 @@ common options:
   --config FILE                  JSON configuration file (or OUTSIDE_CONFIG)
 `;
 
+/** Runs `work` on the migrated database; the database modules load only for commands that use them. */
 async function withDatabase<T>(
   configFile: string | undefined,
-  work: (db: ReturnType<typeof openSqlite>) => Promise<T>,
+  work: (db: Kysely<Database>, audit: AuditLog) => Promise<T>,
 ): Promise<T> {
   const config = loadConfig(configFile === undefined ? {} : { file: configFile });
+  const [{ migrateToLatest, openSqlite }, { AuditLog }] = await Promise.all([
+    import('../db/database.ts'),
+    import('../audit/audit-log.ts'),
+  ]);
   const database = openSqlite(config.database.sqlitePath);
   try {
     await migrateToLatest(database);
-    return await work(database);
+    return await work(database.db, new AuditLog(database.db));
   } finally {
     await database.close();
   }
@@ -94,14 +99,15 @@ async function main(argv: string[]): Promise<number> {
     const password = generated
       ? randomBytes(15).toString('base64url')
       : (await text(process.stdin)).replace(/\r?\n$/, '');
-    await withDatabase(values.config, async ({ db }) => {
+    await withDatabase(values.config, async (db, audit) => {
+      const { UserStore } = await import('../auth/users.ts');
       const user = await new UserStore(db).create({
         username,
         displayName: values['display-name'] ?? username,
         password,
         roles,
       });
-      await new AuditLog(db).record({
+      await audit.record({
         type: 'userManagement',
         actor: { userId: null, username: 'cli', sourceIp: null },
         object: { type: 'user', id: user.id },
@@ -114,8 +120,8 @@ async function main(argv: string[]): Promise<number> {
   }
 
   if (command === 'audit' && subcommand === 'verify') {
-    return withDatabase(values.config, async ({ db }) => {
-      const result = await new AuditLog(db).verify();
+    return withDatabase(values.config, async (_db, audit) => {
+      const result = await audit.verify();
       if (result.ok) {
         process.stdout.write(`audit log intact: ${result.checked} events verified\n`);
         return 0;

@@ -68,6 +68,13 @@ export const configSchema = z.strictObject({
         .string()
         .default('.data/import-work')
         .describe('Scratch folder for uploads and unpacked zips; emptied as each batch is imported.'),
+      controlSocket: z
+        .string()
+        .default('')
+        .describe(
+          'Unix socket (owner-only) on which the running sidecar takes `outside import` runs, so they run in ' +
+            'the warm server; empty: import.sock beside the database; `off`: none (the command imports by itself).',
+        ),
       concurrency: z.number().int().min(1).max(64).default(8).describe('Files sent to Orthanc at once per import.'),
       maxSessionBytes: z
         .number()
