@@ -75,7 +75,7 @@ export const configSchema = z.strictObject({
           'Unix socket (owner-only) on which the running sidecar takes `outside import` runs, so they run in ' +
             'the warm server; empty: import.sock beside the database; `off`: none (the command imports by itself).',
         ),
-      concurrency: z.number().int().min(1).max(64).default(8).describe('Files sent to Orthanc at once per import.'),
+      concurrency: z.number().int().min(1).max(64).default(12).describe('Files sent to Orthanc at once per import.'),
       maxSessionBytes: z
         .number()
         .int()
