@@ -4,15 +4,14 @@
 // the database and the audit log). And the same pages with a study whose patient name and
 // description are HTML: shown as text everywhere, no script runs.
 
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureExtensionBuilt } from '../../ohif-extension/scripts/build.ts';
 import { makeUid, syntheticInstance } from '../fixtures/synthetic-dicom.ts';
-import { ensureUiBuilt, expectNoProblems, launchBrowser, logIn, openPage, screenshot } from '../support/browser.ts';
-import { importFolderAsFrontDesk, servicesOf, startStack, type TestStack } from '../support/stack.ts';
+import { expectNoProblems, logIn, openPage, screenshot } from '../support/browser.ts';
+import { importFolderAsFrontDesk, servicesOf, type TestStack } from '../support/stack.ts';
+import { startViewerStack, type ViewerStack } from '../support/viewer-stack.ts';
 import { createUser, loggedIn } from '../support/users.ts';
 import { viewportImageShown } from '../support/viewer-image.ts';
 
@@ -22,6 +21,7 @@ describe('a physician in the OHIF viewer', () => {
   let stack: TestStack;
   let browser: Browser;
   let scratch: string;
+  let viewer: ViewerStack | undefined;
   const plain = { study: makeUid(), series: makeUid() };
   const hostile = { study: makeUid(), series: makeUid() };
 
@@ -50,23 +50,14 @@ describe('a physician in the OHIF viewer', () => {
   }
 
   beforeAll(async () => {
-    scratch = await mkdtemp(join(tmpdir(), 'outside-viewer-physician-'));
-    [, , stack, browser] = await Promise.all([
-      ensureUiBuilt(),
-      ensureExtensionBuilt(),
-      startStack({
-        config: { import: { workDir: join(scratch, 'work') }, coercion: { spoolDir: join(scratch, 'spool') } },
-      }),
-      launchBrowser(),
-    ]);
+    viewer = await startViewerStack('viewer-physician');
+    ({ stack, browser, scratch } = viewer);
     await importStudy('plain', plain, { id: 'EXT-PHYS-1', name: 'OUTSIDE^PATIENT' }, 'CT CHEST OUTSIDE');
     await importStudy('hostile', hostile, { id: 'EXT-XSS-1', name: XSS }, XSS);
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await stack?.stop();
-    if (scratch !== undefined) await rm(scratch, { recursive: true, force: true });
+    await viewer?.close();
   });
 
   const db = () => servicesOf(stack).db;

@@ -6,15 +6,14 @@
 // and sees our panel, with no error in the page.
 
 import { request as httpRequest } from 'node:http';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureExtensionBuilt } from '../../ohif-extension/scripts/build.ts';
 import { makeSyntheticCd } from '../fixtures/synthetic-media.ts';
-import { ensureUiBuilt, expectNoProblems, launchBrowser, logIn, openPage, screenshot } from '../support/browser.ts';
-import { importFolderAsFrontDesk, startStack, type TestStack } from '../support/stack.ts';
+import { expectNoProblems, logIn, openPage, screenshot } from '../support/browser.ts';
+import { importFolderAsFrontDesk, type TestStack } from '../support/stack.ts';
+import { startViewerStack, type ViewerStack } from '../support/viewer-stack.ts';
 import { createUser } from '../support/users.ts';
 
 /** Status, headers and the body as sent (not decoded), for one GET. */
@@ -40,18 +39,12 @@ describe('the OHIF viewer under /viewer/', () => {
   let stack: TestStack;
   let browser: Browser;
   let scratch: string;
+  let viewer: ViewerStack | undefined;
   let studyInstanceUid: string;
 
   beforeAll(async () => {
-    scratch = await mkdtemp(join(tmpdir(), 'outside-viewer-smoke-'));
-    [, , stack, browser] = await Promise.all([
-      ensureUiBuilt(),
-      ensureExtensionBuilt(),
-      startStack({
-        config: { import: { workDir: join(scratch, 'work') }, coercion: { spoolDir: join(scratch, 'spool') } },
-      }),
-      launchBrowser(),
-    ]);
+    viewer = await startViewerStack('viewer-smoke');
+    ({ stack, browser, scratch } = viewer);
     const cd = await makeSyntheticCd(join(scratch, 'cd'), {
       patient: { id: 'EXT-VIEWER-1', name: 'VIEWER^SMOKE', birthDate: '19700101', sex: 'O' },
       slicesPerSeries: 2,
@@ -70,9 +63,7 @@ describe('the OHIF viewer under /viewer/', () => {
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await stack?.stop();
-    if (scratch !== undefined) await rm(scratch, { recursive: true, force: true });
+    await viewer?.close();
   });
 
   it('serves the viewer rewritten for /viewer/, typed, compressed, under its CSP, without the ONNX runtime', async () => {

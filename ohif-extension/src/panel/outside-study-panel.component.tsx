@@ -23,6 +23,16 @@ export type PanelLocation = { pathname: string; search: string };
 const LOCATION_POLL_MS = 1000;
 
 /** The panel of whatever study the viewer's URL names now; a new URL starts it afresh. */
+/** The action in progress and its callbacks, handed down to the view. */
+type ActionState = {
+  pending: PanelAction | undefined;
+  busy: boolean;
+  notice: Notice | undefined;
+  onAction: (action: PanelAction) => void;
+  onConfirm: (input: ActionInput) => void;
+  onCancel: () => void;
+};
+
 export function LiveOutsideStudyPanel({ api }: { api: OutsideApi }) {
   const [location, setLocation] = useState<PanelLocation>(() => snapshot());
   useEffect(() => {
@@ -162,13 +172,7 @@ function PanelBody({
   uid: string | undefined;
   loaded: Loaded;
   location: PanelLocation;
-  pending: PanelAction | undefined;
-  busy: boolean;
-  notice: Notice | undefined;
-  onAction: (action: PanelAction) => void;
-  onConfirm: (input: ActionInput) => void;
-  onCancel: () => void;
-}) {
+} & ActionState) {
   if (uid !== undefined && loaded.status === 'ready') {
     return (
       <PanelView
@@ -222,13 +226,7 @@ export function PanelView({
   onCancel,
 }: {
   panel: ViewerPanel;
-  pending: PanelAction | undefined;
-  busy: boolean;
-  notice: Notice | undefined;
-  onAction: (action: PanelAction) => void;
-  onConfirm: (input: ActionInput) => void;
-  onCancel: () => void;
-}) {
+} & ActionState) {
   const offered = offeredActions(panel);
   const pendingSpec = ACTION_SPECS.find((spec) => spec.action === pending && panel.actions.includes(spec.action));
   return (
