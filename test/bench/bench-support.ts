@@ -1,7 +1,8 @@
-// Shared pieces of the benchmarks: a results table with ratios, and timing.
+// Shared pieces of the benchmarks: a results table with ratios, timing, and the CT they move around.
 
 import { request, type Agent } from 'node:http';
 import { orthancAuthorizationHeader, type RunningOrthanc } from '@outside/orthanc-config';
+import { makeUid, syntheticInstance, type SyntheticPatient } from '../fixtures/synthetic-dicom.ts';
 
 export interface BenchRow {
   name: string;
@@ -40,6 +41,30 @@ export function printTable(title: string, rows: BenchRow[], baselineName: string
   console.log(format(header));
   console.log(`|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|`);
   for (const line of lines) console.log(format(line));
+}
+
+/** A synthetic 512x512 CT of `slices` slices in one series, as the bytes of its files. */
+export function syntheticCt(
+  slices: number,
+  patient: Partial<SyntheticPatient>,
+  accessionNumber: string,
+): { studyUid: string; files: Uint8Array[]; bytes: number } {
+  const studyUid = makeUid();
+  const seriesUid = makeUid();
+  const files = Array.from(
+    { length: slices },
+    (_, slice) =>
+      syntheticInstance({
+        patient,
+        accessionNumber,
+        studyInstanceUID: studyUid,
+        seriesInstanceUID: seriesUid,
+        sliceIndex: slice,
+        rows: 512,
+        columns: 512,
+      }).bytes,
+  );
+  return { studyUid, files, bytes: files.reduce((total, file) => total + file.length, 0) };
 }
 
 export async function timed<T>(work: () => Promise<T>): Promise<{ seconds: number; value: T }> {

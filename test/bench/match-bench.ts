@@ -31,7 +31,7 @@ import { tempDirs } from '../fixtures/temp-dir.ts';
 import { optimizeDatabase } from '../../plugin-server/src/db/database.ts';
 import { startOrthancForTest, startStack, type TestStack } from '../support/stack.ts';
 import { loggedIn } from '../support/users.ts';
-import { printTable, timed, type BenchRow } from './bench-support.ts';
+import { printTable, syntheticCt, timed, type BenchRow } from './bench-support.ts';
 
 const STUDIES = 100_000;
 const ORDERS = 100_000;
@@ -805,21 +805,7 @@ interface CoercionInputs {
 }
 
 function coercionInputs(): CoercionInputs {
-  const studyUid = makeUid();
-  const seriesUid = makeUid();
-  const files = Array.from(
-    { length: SLICES },
-    (_, slice) =>
-      syntheticInstance({
-        patient: OUTSIDE_PATIENT,
-        studyInstanceUID: studyUid,
-        seriesInstanceUID: seriesUid,
-        accessionNumber: 'OUTACC1',
-        sliceIndex: slice,
-        rows: 512,
-        columns: 512,
-      }).bytes,
-  );
+  const { studyUid, files, bytes } = syntheticCt(SLICES, OUTSIDE_PATIENT, 'OUTACC1');
   const strangerUid = makeUid();
   const stranger = Array.from(
     { length: 2 },
@@ -832,7 +818,7 @@ function coercionInputs(): CoercionInputs {
         columns: 64,
       }).bytes,
   );
-  return { studyUid, files, stranger, bytes: files.reduce((sum, file) => sum + file.length, 0) };
+  return { studyUid, files, stranger, bytes };
 }
 
 async function orthancJson(orthanc: RunningOrthanc, method: string, path: string, body?: unknown): Promise<unknown> {

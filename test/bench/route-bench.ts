@@ -14,12 +14,11 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { orthancAuthorizationHeader, startOrthanc, type RunningOrthanc } from '@outside/orthanc-config';
 import type { OrthancClient } from '@outside/plugin-server';
-import { makeUid, syntheticInstance } from '../fixtures/synthetic-dicom.ts';
 import { tempDirs } from '../fixtures/temp-dir.ts';
 import { startStack, type TestStack } from '../support/stack.ts';
 import type { ApiSession } from '../support/http-session.ts';
 import { loggedIn } from '../support/users.ts';
-import { printTable, timed, type BenchRow } from './bench-support.ts';
+import { printTable, syntheticCt, timed, type BenchRow } from './bench-support.ts';
 
 const run = promisify(execFile);
 const SLICES = 500;
@@ -318,28 +317,12 @@ export async function routeBench(): Promise<void> {
   let stack: TestStack | undefined;
   try {
     console.log(`generating a ${SLICES}-slice 512x512 CT ...`);
-    const studyUid = makeUid();
-    const seriesUid = makeUid();
-    const files = Array.from(
-      { length: SLICES },
-      (_, slice) =>
-        syntheticInstance({
-          patient: PATIENT,
-          accessionNumber: 'ACC-ROUTE-1',
-          studyInstanceUID: studyUid,
-          seriesInstanceUID: seriesUid,
-          sliceIndex: slice,
-          instanceNumber: slice + 1,
-          rows: 512,
-          columns: 512,
-        }).bytes,
-    );
+    const { files, bytes } = syntheticCt(SLICES, PATIENT, 'ACC-ROUTE-1');
     const folder = join(scratch, 'ct');
     await mkdir(folder);
-    for (const [index, bytes] of files.entries()) {
-      await writeFile(join(folder, `CT${String(index + 1).padStart(4, '0')}.dcm`), bytes);
+    for (const [index, file] of files.entries()) {
+      await writeFile(join(folder, `CT${String(index + 1).padStart(4, '0')}.dcm`), file);
     }
-    const bytes = files.reduce((total, file) => total + file.length, 0);
 
     stack = await startStack({ config: { routing: { allowLoopbackDestinations: true, pollIntervalMs: 100 } } });
     const staged = await stageStudy(stack, files);

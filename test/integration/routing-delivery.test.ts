@@ -77,7 +77,18 @@ describe('delivering a study to a DICOM destination', () => {
       orthancStudyId = (await client(target).uploadInstance(new Uint8Array(instance.bytes))).ParentStudy;
       instances.push(instance);
     }
-    return { uid, orthancStudyId, instances };
+    return { uid, orthancStudyId, instances, patientId };
+  }
+
+  /** What deliverStudy needs to send a study staged by stage() to `modality`. */
+  function delivery(study: Awaited<ReturnType<typeof stage>>, modality = 'radiology-pacs') {
+    return {
+      orthanc: client(staging),
+      modality,
+      orthancStudyId: study.orthancStudyId,
+      StudyInstanceUID: study.uid,
+      patientId: study.patientId,
+    };
   }
 
   async function pixelDigests(orthanc: RunningOrthanc, uid: string): Promise<Map<string, string>> {
@@ -101,11 +112,7 @@ describe('delivering a study to a DICOM destination', () => {
     const study = await stage('MRN-R1', 12);
     const progress: number[] = [];
     const outcome = await deliverStudy({
-      orthanc: client(staging),
-      modality: 'radiology-pacs',
-      orthancStudyId: study.orthancStudyId,
-      StudyInstanceUID: study.uid,
-      patientId: 'MRN-R1',
+      ...delivery(study),
       onProgress: async (sent) => {
         progress.push(sent);
       },
@@ -120,13 +127,7 @@ describe('delivering a study to a DICOM destination', () => {
     for (const instance of study.instances.slice(0, 5)) {
       await client(pacs).uploadInstance(new Uint8Array(instance.bytes));
     }
-    const outcome = await deliverStudy({
-      orthanc: client(staging),
-      modality: 'radiology-pacs',
-      orthancStudyId: study.orthancStudyId,
-      StudyInstanceUID: study.uid,
-      patientId: 'MRN-R2',
-    });
+    const outcome = await deliverStudy(delivery(study));
     expect(outcome).toEqual({ kind: 'verified', sent: 5, held: 10, verification: 'c-find' });
   });
 
@@ -139,26 +140,14 @@ describe('delivering a study to a DICOM destination', () => {
       columns: 16,
     });
     await client(pacs).uploadInstance(new Uint8Array(uidOnly.bytes));
-    const outcome = await deliverStudy({
-      orthanc: client(staging),
-      modality: 'radiology-pacs',
-      orthancStudyId: study.orthancStudyId,
-      StudyInstanceUID: study.uid,
-      patientId: 'MRN-R3',
-    });
+    const outcome = await deliverStudy(delivery(study));
     expect(outcome.kind).toBe('conflict');
     expect((await pixelDigests(pacs, study.uid)).size).toBe(1);
   });
 
   it('delivers to DCMTK storescp, which cannot be queried, on the strength of the C-STORE statuses', async () => {
     const study = await stage('MRN-R4', 4);
-    const outcome = await deliverStudy({
-      orthanc: client(staging),
-      modality: 'storescp',
-      orthancStudyId: study.orthancStudyId,
-      StudyInstanceUID: study.uid,
-      patientId: 'MRN-R4',
-    });
+    const outcome = await deliverStudy(delivery(study, 'storescp'));
     expect(outcome).toEqual({ kind: 'verified', sent: 4, held: 4, verification: 'c-store-status' });
     expect(readdirSync(storescpDir)).toHaveLength(4);
   });
@@ -166,13 +155,7 @@ describe('delivering a study to a DICOM destination', () => {
   it('retries when the destination is unreachable, and classifies DIMSE refusals as final', async () => {
     const study = await stage('MRN-R5', 2);
     await client(staging).putModality('nowhere', { AET: 'NOWHERE', Host: '127.0.0.1', Port: await freePort() });
-    const outcome = await deliverStudy({
-      orthanc: client(staging),
-      modality: 'nowhere',
-      orthancStudyId: study.orthancStudyId,
-      StudyInstanceUID: study.uid,
-      patientId: 'MRN-R5',
-    });
+    const outcome = await deliverStudy(delivery(study, 'nowhere'));
     expect(outcome.kind).toBe('retry');
     expect(classifyFailure('C-STORE failed with DIMSE status 0xA700')).toBe('retry');
     expect(classifyFailure('C-STORE failed with DIMSE status 0x0122')).toBe('refused');
@@ -186,11 +169,7 @@ describe('delivering a study to a DICOM destination', () => {
   it('confirms delivery with storage commitment where the destination offers it, and retries when no report comes', async () => {
     const study = await stage('MRN-R6', 3);
     const input = {
-      orthanc: client(staging),
-      modality: 'radiology-pacs',
-      orthancStudyId: study.orthancStudyId,
-      StudyInstanceUID: study.uid,
-      patientId: 'MRN-R6',
+      ...delivery(study),
       storageCommitment: true,
       commitmentTimeoutMs: 1500,
     };
@@ -203,9 +182,7 @@ describe('delivering a study to a DICOM destination', () => {
     await client(pacs).putModality('staging', { AET: staging.aet, Host: '127.0.0.1', Port: staging.dicomPort });
     const committed = await deliverStudy({
       ...input,
-      orthancStudyId: other.orthancStudyId,
-      StudyInstanceUID: other.uid,
-      patientId: 'MRN-R7',
+      ...delivery(other),
       commitmentTimeoutMs: 30_000,
     });
     expect(committed).toEqual({ kind: 'verified', sent: 3, held: 3, verification: 'storage-commitment' });

@@ -2,20 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { DomainError } from '../domain/errors.ts';
 import type { Destination } from '../domain/routing.ts';
 import { testDestinationConnection, type EchoApi } from './destination-echo.ts';
+import { dicomDestination } from './routing-fixtures.ts';
 
 const destination: Destination = {
   id: 'd1',
-  name: 'radiology-pacs',
-  kind: 'dicom',
-  aet: 'RADPACS',
-  host: '10.0.0.5',
-  port: 104,
-  url: null,
-  username: null,
-  hasPassword: false,
-  concurrency: 1,
-  enabled: true,
-  storageCommitment: false,
+  ...dicomDestination('radiology-pacs'),
   createdAt: '2025-01-01T00:00:00.000Z',
   updatedAt: '2025-01-01T00:00:00.000Z',
 };

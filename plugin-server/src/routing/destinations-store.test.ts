@@ -1,5 +1,5 @@
 import { enqueueRouteJob } from './route-jobs-store.ts';
-import { insertStudy } from './routing-fixtures.ts';
+import { dicomDestination, insertStudy } from './routing-fixtures.ts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { migrateToLatest, openSqlite, type OpenDatabase } from '../db/database.ts';
 import { DomainError } from '../domain/errors.ts';
@@ -67,18 +67,7 @@ describe('DestinationStore', () => {
 
   it('creates, lists, gets and finds by name; never returns the password', async () => {
     const dicom = await store.create(radiology);
-    expect(dicom).toMatchObject({
-      name: 'radiology',
-      kind: 'dicom',
-      aet: 'RADPACS',
-      host: '10.0.0.5',
-      port: 104,
-      url: null,
-      username: null,
-      hasPassword: false,
-      concurrency: 1,
-      enabled: true,
-    });
+    expect(dicom).toMatchObject(dicomDestination('radiology'));
     const web = await store.create(vna);
     expect(web).toMatchObject({
       kind: 'dicomweb',

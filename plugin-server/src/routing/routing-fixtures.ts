@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import { EMPTY_COUNTS } from '../domain/import-session.ts';
+import type { Destination } from '../domain/routing.ts';
 
 // Rows the routing-rule tests need (a study, its matched order, the imports that brought it, the
 // destinations), with only the columns that matter to routing chosen by the test.
@@ -145,4 +146,22 @@ export async function insertDestinations(db: Kysely<Database>, names: readonly s
       })),
     )
     .execute();
+}
+
+/** A DICOM destination (RADPACS at 10.0.0.5:104) as the store gives it back once created with
+ * nothing but its AE title, host and port: all of it but the id and the timestamps. */
+export function dicomDestination(name: string): Omit<Destination, 'id' | 'createdAt' | 'updatedAt'> {
+  return {
+    name,
+    kind: 'dicom',
+    aet: 'RADPACS',
+    host: '10.0.0.5',
+    port: 104,
+    url: null,
+    username: null,
+    hasPassword: false,
+    concurrency: 1,
+    enabled: true,
+    storageCommitment: false,
+  };
 }

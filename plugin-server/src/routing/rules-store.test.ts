@@ -19,6 +19,22 @@ function draft(input: Omit<z.input<typeof routingRuleDraftSchema>, 'match'> & { 
   return routingRuleDraftSchema.parse({ match: {}, ...input });
 }
 
+/** A fresh, migrated in-memory database for each test of the enclosing describe. */
+function migratedDatabaseEachTest(): () => OpenDatabase {
+  let database: OpenDatabase | undefined;
+  beforeEach(async () => {
+    database = openSqlite(':memory:');
+    await migrateToLatest(database);
+  });
+  afterEach(async () => {
+    await database?.close();
+  });
+  return () => {
+    if (database === undefined) throw new Error('the database is opened before each test');
+    return database;
+  };
+}
+
 async function rejection(promise: Promise<unknown>): Promise<DomainError> {
   try {
     await promise;
@@ -30,18 +46,10 @@ async function rejection(promise: Promise<unknown>): Promise<DomainError> {
 }
 
 describe('routing rules store', () => {
-  let database: OpenDatabase;
-
-  beforeEach(async () => {
-    database = openSqlite(':memory:');
-    await migrateToLatest(database);
-  });
-  afterEach(async () => {
-    await database.close();
-  });
+  const database = migratedDatabaseEachTest();
 
   it('seeds the shipped defaults once, only into an empty table', async () => {
-    const { db } = database;
+    const { db } = database();
     expect(await seedDefaultRules(db)).toBe(true);
     expect(await seedDefaultRules(db)).toBe(false);
     const rules = await listRoutingRules(db);
@@ -83,7 +91,7 @@ describe('routing rules store', () => {
   });
 
   it('does not seed over rules an admin saved', async () => {
-    const { db } = database;
+    const { db } = database();
     await insertDestinations(db, ['vna']);
     await replaceRoutingRules(db, [draft({ name: 'All to the VNA', destinations: ['vna'], isDefault: true })]);
     expect(await seedDefaultRules(db)).toBe(false);
@@ -91,7 +99,7 @@ describe('routing rules store', () => {
   });
 
   it('replaces the whole list, numbering positions in list order and keeping given ids', async () => {
-    const { db } = database;
+    const { db } = database();
     await insertDestinations(db, ['cardiology-pacs', 'radiology-pacs', 'vna']);
     await seedDefaultRules(db);
     const before = await listRoutingRules(db);
@@ -121,7 +129,7 @@ describe('routing rules store', () => {
   });
 
   it('refuses a list that breaks a rule and keeps the stored list as it was', async () => {
-    const { db } = database;
+    const { db } = database();
     await insertDestinations(db, ['cardiology-pacs', 'radiology-pacs']);
     await seedDefaultRules(db);
     const before = await listRoutingRules(db);
@@ -199,18 +207,10 @@ describe('routing rules store', () => {
 });
 
 describe('routingFactsForStudy', () => {
-  let database: OpenDatabase;
-
-  beforeEach(async () => {
-    database = openSqlite(':memory:');
-    await migrateToLatest(database);
-  });
-  afterEach(async () => {
-    await database.close();
-  });
+  const database = migratedDatabaseEachTest();
 
   it('reads department, modalities, the matched order procedure code and the latest import source', async () => {
-    const { db } = database;
+    const { db } = database();
     const orderId = await insertOrder(db, 'ECHO1');
     await insertStudy(db, {
       id: 'study-1',
@@ -238,7 +238,7 @@ describe('routingFactsForStudy', () => {
   });
 
   it("says 'dicom' for a study no import brought, and no procedure code without a matched order", async () => {
-    const { db } = database;
+    const { db } = database();
     await insertStudy(db, { id: 'study-2', uid: '1.2.4', modalities: ['XA'] });
     const facts = await routingFactsForStudy(db, 'study-2');
     expect(facts).toEqual({ department: null, modalities: ['XA'], procedureCode: null, source: 'dicom' });
@@ -247,7 +247,7 @@ describe('routingFactsForStudy', () => {
   });
 
   it('reports an unknown study as not found', async () => {
-    const error = await rejection(routingFactsForStudy(database.db, 'no-such-study'));
+    const error = await rejection(routingFactsForStudy(database().db, 'no-such-study'));
     expect(error.code).toBe('not_found');
   });
 });

@@ -1,11 +1,13 @@
 import { z } from 'zod';
 import { DomainError } from '../../domain/errors.ts';
 import { STUDY_VIEWERS } from '../../domain/roles.ts';
+import type { RouteJobRow } from '../../db/schema.ts';
 import {
   routeJobEventSchema,
   routeJobSchema,
   routeJobStateSchema,
   routingDecisionSchema,
+  type RouteJob,
 } from '../../domain/routing.ts';
 import { studyStateSchema } from '../../domain/study-state.ts';
 import { queueStudyForArchive } from '../../routing/archive-study.ts';
@@ -28,6 +30,13 @@ export function routingRoutes(services: SidecarServices) {
     const row = await db.selectFrom('route_jobs').selectAll().where('id', '=', id).executeTakeFirst();
     if (row === undefined) throw new DomainError('not_found', `route job ${id} does not exist`);
     return row;
+  }
+
+  /** The jobs as the API shows them, one after the other, in the rows' order. */
+  async function jobViews(rows: readonly RouteJobRow[]): Promise<RouteJob[]> {
+    const views = [];
+    for (const row of rows) views.push(await routeJobView(db, row));
+    return views;
   }
 
   return [
@@ -66,8 +75,7 @@ export function routingRoutes(services: SidecarServices) {
           .where('study_id', '=', params.studyId)
           .orderBy('id')
           .execute();
-        const jobs = [];
-        for (const row of rows) jobs.push(await routeJobView(db, row));
+        const jobs = await jobViews(rows);
         return { state: studyStateSchema.parse(study.state), jobs };
       },
     }),
@@ -85,8 +93,7 @@ export function routingRoutes(services: SidecarServices) {
       async handler({ query, actor }) {
         let select = db.selectFrom('route_jobs').selectAll().orderBy('id', 'desc').limit(query.limit);
         if (query.state !== undefined) select = select.where('state', '=', query.state);
-        const jobs = [];
-        for (const row of await select.execute()) jobs.push(await routeJobView(db, row));
+        const jobs = await jobViews(await select.execute());
         await audit.record({
           type: 'query',
           actor,

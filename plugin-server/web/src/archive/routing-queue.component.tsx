@@ -4,12 +4,14 @@
 // not verified. Used from the keyboard as the worklist is (routing-queue-keys.ts); outcomes are
 // shown and read out through live regions.
 
+import { ListAndDetail } from '../layout/list-and-detail.component.tsx';
+import { PageHeader } from '../layout/page-header.component.tsx';
 import { useKeyboardCommands } from '../layout/use-keyboard-commands.ts';
 import { LiveAnnouncer, type Announcement } from '../layout/live-announcer.component.tsx';
-import { useCallback, useEffect, useId, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { describeError, type ApiClient } from '../api/api-client.ts';
 import { formatDateTime, fullStop, plural } from '../format/format.ts';
-import { FilterForm, type FilterField } from '../hl7/filter-form.component.tsx';
+import type { FilterField } from '../hl7/filter-form.component.tsx';
 import { stateLabel } from '../hl7/hl7-states.ts';
 import { idFromQuery } from '../hl7/use-detail.ts';
 import { hrefOf, navigate, ROUTES, useQueryParameter } from '../routing/router.ts';
@@ -43,7 +45,6 @@ const FILTER_FIELDS: readonly FilterField<RoutingQueueFilter>[] = [
 type Notice = { kind: 'success' | 'error'; text: string };
 
 export function RoutingQueuePage({ api, canAct }: { api: ApiClient; canAct: boolean }) {
-  const id = useId();
   const list = useRoutingQueue(api, EMPTY_ROUTING_QUEUE_FILTER);
   const { replace } = list;
   const openedText = useQueryParameter('job');
@@ -162,23 +163,18 @@ export function RoutingQueuePage({ api, canAct }: { api: ApiClient; canAct: bool
   const loading = list.state.status === 'loading';
   return (
     <div className="stack">
-      <header className="page-header">
-        <div>
-          <h1>Routing queue</h1>
-          <p className="hint page-header__subtitle">
-            Deliveries of archived studies to the permanent archives, one per study and destination, newest first.
-          </p>
-        </div>
-        <button type="button" className="button" onClick={list.refresh} disabled={loading}>
-          {loading ? 'Refreshing…' : 'Refresh'}
-        </button>
-      </header>
-      <FilterForm
-        label="Filter the routing queue"
-        fields={FILTER_FIELDS}
-        filter={list.filter}
-        emptyFilter={EMPTY_ROUTING_QUEUE_FILTER}
-        onSearch={list.search}
+      <PageHeader
+        title="Routing queue"
+        subtitle="Deliveries of archived studies to the permanent archives, one per study and destination, newest first."
+        loading={loading}
+        onRefresh={list.refresh}
+        filter={{
+          label: 'Filter the routing queue',
+          fields: FILTER_FIELDS,
+          value: list.filter,
+          empty: EMPTY_ROUTING_QUEUE_FILTER,
+          onSearch: list.search,
+        }}
       />
       <LiveAnnouncer announcement={announcement} testId="routing-announcer" />
       {notice !== undefined && (
@@ -186,13 +182,12 @@ export function RoutingQueuePage({ api, canAct }: { api: ApiClient; canAct: bool
           {notice.text}
         </p>
       )}
-      <div className="split">
-        <section className="split__list" aria-labelledby={`${id}-list`} aria-describedby={`${id}-keys`}>
-          <h2 id={`${id}-list`} className="visually-hidden">
-            Deliveries
-          </h2>
-          <QueueStatus list={list} />
-          <p className="hint keys-hint" id={`${id}-keys`}>
+      <ListAndDetail
+        layout="split"
+        listTitle="Deliveries"
+        status={<QueueStatus list={list} />}
+        keys={
+          <>
             Keys: <kbd className="kbd">j</kbd> / <kbd className="kbd">k</kbd> or <kbd className="kbd">↓</kbd> /{' '}
             <kbd className="kbd">↑</kbd> move, <kbd className="kbd">Enter</kbd> opens,{' '}
             {canAct && (
@@ -201,37 +196,11 @@ export function RoutingQueuePage({ api, canAct }: { api: ApiClient; canAct: bool
               </>
             )}
             <kbd className="kbd">Esc</kbd> closes it.
-          </p>
-          {jobs.length > 0 && (
-            <RoutingQueueTable
-              jobs={jobs}
-              selected={selected}
-              opened={opened}
-              now={list.shown?.loadedAt ?? new Date(0)}
-              focusRequest={focusRequest}
-              onSelect={setChosen}
-              onOpen={open}
-              tableRef={tableRef}
-            />
-          )}
-          {list.canShowMore && (
-            <div className="button-row button-row--center">
-              <button type="button" className="button" onClick={list.showMore}>
-                Show more
-              </button>
-            </div>
-          )}
-        </section>
-        <section className="split__detail" aria-label="Open job">
-          {opened === undefined ? (
-            <div className="detail-panel detail-panel--empty">
-              <h2 className="detail-panel__title">No job open</h2>
-              <p className="muted">
-                Open a job in the list (click it, or move with j / k and press Enter) to see every state it went through
-                and why{canAct ? ', and to retry or cancel it' : ''}.
-              </p>
-            </div>
-          ) : (
+          </>
+        }
+        detailLabel="Open job"
+        detail={
+          opened === undefined ? undefined : (
             <RouteJobPanel
               key={opened}
               api={api}
@@ -244,9 +213,33 @@ export function RoutingQueuePage({ api, canAct }: { api: ApiClient; canAct: bool
               onJob={onJob}
               onClose={close}
             />
-          )}
-        </section>
-      </div>
+          )
+        }
+        empty={{
+          title: 'No job open',
+          text: `Open a job in the list (click it, or move with j / k and press Enter) to see every state it went through and why${canAct ? ', and to retry or cancel it' : ''}.`,
+        }}
+      >
+        {jobs.length > 0 && (
+          <RoutingQueueTable
+            jobs={jobs}
+            selected={selected}
+            opened={opened}
+            now={list.shown?.loadedAt ?? new Date(0)}
+            focusRequest={focusRequest}
+            onSelect={setChosen}
+            onOpen={open}
+            tableRef={tableRef}
+          />
+        )}
+        {list.canShowMore && (
+          <div className="button-row button-row--center">
+            <button type="button" className="button" onClick={list.showMore}>
+              Show more
+            </button>
+          </div>
+        )}
+      </ListAndDetail>
     </div>
   );
 }

@@ -3,8 +3,9 @@
 // (at most 500): "Show more" asks for more of the newest jobs. A job changed by an action or
 // seen in its detail replaces its row at once, before the next answer.
 
-import { useCallback, useEffect, useState } from 'react';
-import { describeError, type ApiClient } from '../api/api-client.ts';
+import { useCallback, useState } from 'react';
+import type { ApiClient } from '../api/api-client.ts';
+import { shownOf, useKeptLoad, type KeptLoad } from '../api/use-kept-load.ts';
 import {
   listRouteJobs,
   QUEUE_MAX_LIMIT,
@@ -15,10 +16,7 @@ import {
 
 export type LoadedQueue = { jobs: RouteJob[]; limit: number; loadedAt: Date };
 
-export type QueueState =
-  | { status: 'loading'; previous?: LoadedQueue }
-  | { status: 'loaded'; page: LoadedQueue }
-  | { status: 'error'; message: string; previous?: LoadedQueue };
+export type QueueState = KeptLoad<LoadedQueue>;
 
 export type RoutingQueue = {
   state: QueueState;
@@ -33,10 +31,6 @@ export type RoutingQueue = {
   replace(job: RouteJob): void;
 };
 
-function previousOf(state: QueueState): LoadedQueue | undefined {
-  return state.status === 'loaded' ? state.page : state.previous;
-}
-
 /** The rows with `job` in place of the row of the same id (the list's order is kept). */
 export function withJobReplaced(jobs: readonly RouteJob[], job: RouteJob): RouteJob[] {
   return jobs.map((row) => (row.id === job.id ? job : row));
@@ -50,31 +44,17 @@ export function mayHaveMore(page: Pick<LoadedQueue, 'jobs' | 'limit'>): boolean 
 export function useRoutingQueue(api: ApiClient, initialFilter: RoutingQueueFilter): RoutingQueue {
   const [query, setQuery] = useState({ filter: initialFilter, limit: QUEUE_PAGE_SIZE });
   const [generation, setGeneration] = useState(0);
-  const [state, setState] = useState<QueueState>({ status: 'loading' });
-
-  useEffect(() => {
-    const controller = new AbortController();
-    setState((current) => {
-      const previous = previousOf(current);
-      return previous === undefined ? { status: 'loading' } : { status: 'loading', previous };
-    });
-    listRouteJobs(api, query.filter, query.limit, controller.signal).then(
-      (jobs) => {
-        if (!controller.signal.aborted) {
-          setState({ status: 'loaded', page: { jobs, limit: query.limit, loadedAt: new Date() } });
-        }
-      },
-      (error: unknown) => {
-        if (controller.signal.aborted) return;
-        setState((current) => {
-          const previous = previousOf(current);
-          const message = describeError(error);
-          return previous === undefined ? { status: 'error', message } : { status: 'error', message, previous };
-        });
-      },
-    );
-    return () => controller.abort();
-  }, [api, query, generation]);
+  const load = useCallback(
+    (signal: AbortSignal) =>
+      listRouteJobs(api, query.filter, query.limit, signal).then((jobs) => ({
+        jobs,
+        limit: query.limit,
+        loadedAt: new Date(),
+      })),
+    // `generation` asks for the same again (Refresh).
+    [api, query, generation],
+  );
+  const [state, setState] = useKeptLoad(load);
 
   const search = useCallback((filter: RoutingQueueFilter) => setQuery({ filter, limit: QUEUE_PAGE_SIZE }), []);
   const showMore = useCallback(
@@ -92,7 +72,7 @@ export function useRoutingQueue(api: ApiClient, initialFilter: RoutingQueueFilte
     });
   }, []);
 
-  const shown = previousOf(state);
+  const shown = shownOf(state);
   return {
     state,
     shown,

@@ -3,10 +3,11 @@
 // what differs: its list (use-keyset-list.ts over its resource), filter fields, columns and,
 // where rows open, the detail view shown for ?id=.
 
+import { PageHeader } from '../layout/page-header.component.tsx';
 import type { ReactNode } from 'react';
 import { useQueryParameter, type RoutePath } from '../routing/router.ts';
 import { DataTable, type Column } from './data-table.component.tsx';
-import { FilterForm, type FilterField } from './filter-form.component.tsx';
+import type { FilterField } from './filter-form.component.tsx';
 import { Hl7SectionNav } from './hl7-section-nav.component.tsx';
 import { ListStatus } from './list-status.component.tsx';
 import { NotFound } from './not-found.component.tsx';
@@ -70,25 +71,12 @@ function KeysetListView<Filter extends Readonly<Record<string, string>>, Row ext
   const loading = list.state.status === 'loading';
   return (
     <div className="stack" ref={listRef}>
-      <header className="page-header">
-        {subtitle === undefined ? (
-          <h1>{title}</h1>
-        ) : (
-          <div>
-            <h1>{title}</h1>
-            <p className="hint page-header__subtitle">{subtitle}</p>
-          </div>
-        )}
-        <button type="button" className="button" onClick={list.refresh} disabled={loading}>
-          {loading ? 'Refreshing…' : 'Refresh'}
-        </button>
-      </header>
-      <FilterForm
-        label={filter.label}
-        fields={filter.fields}
-        filter={list.filter}
-        emptyFilter={filter.empty}
-        onSearch={list.search}
+      <PageHeader
+        title={title}
+        subtitle={subtitle}
+        loading={loading}
+        onRefresh={list.refresh}
+        filter={{ ...filter, value: list.filter, onSearch: list.search }}
       />
       {notice}
       <ListStatus state={list.state} shown={list.shown} noun={noun} filtered={list.filtered} />

@@ -3,6 +3,7 @@
 // cuts off anyone viewing through it at their next request. Admins may list everyone's links.
 // Recipient, purpose and study description are free text and shown as text.
 
+import { PageHeader } from '../layout/page-header.component.tsx';
 import { useCallback, useEffect, useId, useRef, useState } from 'react';
 import { describeError, type ApiClient } from '../api/api-client.ts';
 import { formatDateTime, fullStop, plural } from '../format/format.ts';
@@ -150,18 +151,12 @@ export function MySharesPage({ api, canSeeAll }: { api: ApiClient; canSeeAll: bo
   const loading = list.state.status === 'loading';
   return (
     <div className="stack">
-      <header className="page-header">
-        <div>
-          <h1>My shares</h1>
-          <p className="hint page-header__subtitle">
-            Links that show one study, read-only, to someone without an account. A link works until it expires or is
-            revoked. Share a study from the inbox.
-          </p>
-        </div>
-        <button type="button" className="button" onClick={list.reload} disabled={loading}>
-          {loading && list.data !== undefined ? 'Refreshing…' : 'Refresh'}
-        </button>
-      </header>
+      <PageHeader
+        title="My shares"
+        subtitle="Links that show one study, read-only, to someone without an account. A link works until it expires or is revoked. Share a study from the inbox."
+        loading={loading}
+        onRefresh={list.reload}
+      />
       {canSeeAll && (
         <div className="field field--checkbox">
           <label htmlFor={`${id}-all`}>

@@ -1,25 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { ShareLink } from '../../../src/domain/share-link.ts';
 import { isRevocable, lastUsedText, revokedText, sharedStudyLine, withLinkReplaced } from './share-format.ts';
+import type { ShareLink } from './share-links.resource.ts';
+import { SHARE_LINK } from './sharing-fixtures.ts';
 
-const LINK: ShareLink = {
-  id: 'a1',
-  studyId: 'study-1',
-  studyInstanceUid: '1.2.3',
-  studyDescription: 'CT CHEST',
-  studyDate: '20240115',
-  recipient: 'Dr. Ada Surgeon',
-  purpose: 'surgical planning',
-  hasPin: true,
-  createdBy: 'physician-1',
-  createdAt: '2024-03-01T10:00:00.000Z',
-  expiresAt: '2024-03-08T10:00:00.000Z',
-  revokedAt: null,
-  revokedBy: null,
-  status: 'active',
-  useCount: 0,
-  lastUsedAt: null,
-};
+/** A link never used. */
+const LINK: ShareLink = { ...SHARE_LINK, useCount: 0, lastUsedAt: null };
 
 describe('share link format', () => {
   it.each([

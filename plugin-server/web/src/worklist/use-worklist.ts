@@ -2,8 +2,9 @@
 // answer, kept on screen while the next one loads so the list does not jump. Studies an action
 // took off the list are hidden at once and the list is asked for again.
 
-import { useCallback, useEffect, useState } from 'react';
-import { describeError, type ApiClient } from '../api/api-client.ts';
+import { useCallback, useState } from 'react';
+import type { ApiClient } from '../api/api-client.ts';
+import { shownOf, useKeptLoad, type KeptLoad } from '../api/use-kept-load.ts';
 import {
   earlierPage,
   FIRST_WORKLIST_PAGE,
@@ -16,10 +17,7 @@ import { listWorklist, type WorklistFilter, type WorklistItem, type WorklistPage
 
 export type LoadedWorklist = WorklistPage & { loadedAt: Date };
 
-export type WorklistState =
-  | { status: 'loading'; previous?: LoadedWorklist }
-  | { status: 'loaded'; page: LoadedWorklist }
-  | { status: 'error'; message: string; previous?: LoadedWorklist };
+export type WorklistState = KeptLoad<LoadedWorklist>;
 
 export type Worklist = {
   state: WorklistState;
@@ -37,42 +35,24 @@ export type Worklist = {
   hide(studyIds: readonly string[]): void;
 };
 
-function previousOf(state: WorklistState): LoadedWorklist | undefined {
-  return state.status === 'loaded' ? state.page : state.previous;
-}
-
 export function useWorklist(api: ApiClient, initialFilter: WorklistFilter): Worklist {
   const [query, setQuery] = useState<{ filter: WorklistFilter; cursor: WorklistCursor }>({
     filter: initialFilter,
     cursor: FIRST_WORKLIST_PAGE,
   });
   const [generation, setGeneration] = useState(0);
-  const [state, setState] = useState<WorklistState>({ status: 'loading' });
   const [hidden, setHidden] = useState<ReadonlySet<string>>(new Set());
-
-  useEffect(() => {
-    const controller = new AbortController();
-    setState((current) => {
-      const previous = previousOf(current);
-      return previous === undefined ? { status: 'loading' } : { status: 'loading', previous };
-    });
-    listWorklist(api, query.filter, { limit: WORKLIST_PAGE_SIZE, after: query.cursor.after }, controller.signal).then(
-      (page) => {
-        if (controller.signal.aborted) return;
-        setState({ status: 'loaded', page: { ...page, loadedAt: new Date() } });
-        setHidden(new Set());
-      },
-      (error: unknown) => {
-        if (controller.signal.aborted) return;
-        setState((current) => {
-          const previous = previousOf(current);
-          const message = describeError(error);
-          return previous === undefined ? { status: 'error', message } : { status: 'error', message, previous };
-        });
-      },
-    );
-    return () => controller.abort();
-  }, [api, query, generation]);
+  const load = useCallback(
+    (signal: AbortSignal) =>
+      listWorklist(api, query.filter, { limit: WORKLIST_PAGE_SIZE, after: query.cursor.after }, signal).then((page) => {
+        // A new answer no longer lists what an action took off: nothing stays hidden.
+        if (!signal.aborted) setHidden(new Set());
+        return { ...page, loadedAt: new Date() };
+      }),
+    // `generation` asks for the same again (Refresh).
+    [api, query, generation],
+  );
+  const [state] = useKeptLoad(load);
 
   const search = useCallback((filter: WorklistFilter) => setQuery({ filter, cursor: FIRST_WORKLIST_PAGE }), []);
   const refresh = useCallback(() => setGeneration((value) => value + 1), []);
@@ -80,7 +60,7 @@ export function useWorklist(api: ApiClient, initialFilter: WorklistFilter): Work
     setHidden((current) => new Set([...current, ...studyIds]));
   }, []);
 
-  const shown = state.status === 'loaded' ? state.page : state.previous;
+  const shown = shownOf(state);
   const rows = (shown?.items ?? []).filter((item) => !hidden.has(item.studyId));
   const later = state.status === 'loaded' ? laterPage(query.cursor, state.page.next) : undefined;
   const earlier = state.status === 'loaded' ? earlierPage(query.cursor) : undefined;

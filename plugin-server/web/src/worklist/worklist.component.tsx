@@ -4,13 +4,14 @@
 // rows are confirmed in bulk when their best order scores high enough. Built to be used all day
 // from the keyboard (worklist-keys.ts); outcomes are shown and read out through live regions.
 
+import { ListAndDetail } from '../layout/list-and-detail.component.tsx';
+import { PageHeader } from '../layout/page-header.component.tsx';
 import { useKeyboardCommands } from '../layout/use-keyboard-commands.ts';
 import { LiveAnnouncer, type Announcement } from '../layout/live-announcer.component.tsx';
 import { useEffect, useId, useRef, useState } from 'react';
 import { describeError, type ApiClient } from '../api/api-client.ts';
 import { formatDateTime, fullStop, plural } from '../format/format.ts';
 import type { FilterField } from '../hl7/filter-form.component.tsx';
-import { FilterForm } from '../hl7/filter-form.component.tsx';
 import { stateLabel } from '../hl7/hl7-states.ts';
 import { PagingControls } from '../hl7/paging-controls.component.tsx';
 import { hrefOf, navigate, ROUTES, useQueryParameter } from '../routing/router.ts';
@@ -277,23 +278,18 @@ export function WorklistPage({ api }: { api: ApiClient }) {
   const loading = list.state.status === 'loading';
   return (
     <div className="stack">
-      <header className="page-header">
-        <div>
-          <h1>Worklist</h1>
-          <p className="hint page-header__subtitle">
-            Outside studies the matcher could not reconcile on its own, oldest first.
-          </p>
-        </div>
-        <button type="button" className="button" onClick={list.refresh} disabled={loading}>
-          {loading ? 'Refreshing…' : 'Refresh'}
-        </button>
-      </header>
-      <FilterForm
-        label="Filter the worklist"
-        fields={FILTER_FIELDS}
-        filter={list.filter}
-        emptyFilter={EMPTY_WORKLIST_FILTER}
-        onSearch={list.search}
+      <PageHeader
+        title="Worklist"
+        subtitle="Outside studies the matcher could not reconcile on its own, oldest first."
+        loading={loading}
+        onRefresh={list.refresh}
+        filter={{
+          label: 'Filter the worklist',
+          fields: FILTER_FIELDS,
+          value: list.filter,
+          empty: EMPTY_WORKLIST_FILTER,
+          onSearch: list.search,
+        }}
       />
       <LiveAnnouncer announcement={announcement} testId="worklist-announcer" />
       {notice !== undefined && (
@@ -308,12 +304,11 @@ export function WorklistPage({ api }: { api: ApiClient }) {
           )}
         </div>
       )}
-      <div className="worklist">
-        <section className="worklist__list" aria-labelledby={`${id}-list`} aria-describedby={`${id}-keys`}>
-          <h2 id={`${id}-list`} className="visually-hidden">
-            Studies waiting
-          </h2>
-          <WorklistStatus list={list} />
+      <ListAndDetail
+        layout="worklist"
+        listTitle="Studies waiting"
+        status={<WorklistStatus list={list} />}
+        tools={
           <div className="worklist-toolbar" role="group" aria-label="Bulk confirmation">
             <button
               type="button"
@@ -337,44 +332,17 @@ export function WorklistPage({ api }: { api: ApiClient }) {
               skipped, with the reason.
             </span>
           </div>
-          <p className="hint keys-hint" id={`${id}-keys`}>
+        }
+        keys={
+          <>
             Keys: <kbd className="kbd">j</kbd> / <kbd className="kbd">k</kbd> or <kbd className="kbd">↓</kbd> /{' '}
             <kbd className="kbd">↑</kbd> move, <kbd className="kbd">Enter</kbd> opens, <kbd className="kbd">x</kbd>{' '}
             selects for bulk confirmation, <kbd className="kbd">c</kbd> confirms the open study’s best order.
-          </p>
-          {list.rows.length > 0 && (
-            <WorklistTable
-              rows={list.rows}
-              selected={selected}
-              opened={opened}
-              checked={checked}
-              now={list.shown?.loadedAt ?? new Date(0)}
-              focusRequest={focusRequest}
-              onSelect={setChosen}
-              onOpen={openStudy}
-              onToggle={toggle}
-              onToggleAll={toggleAll}
-              tableRef={tableRef}
-            />
-          )}
-          <PagingControls
-            label="Worklist pages"
-            pageNumber={list.pageNumber}
-            newer={list.earlier}
-            older={list.later}
-            labels={{ newer: '← Previous page', older: 'Next page →' }}
-          />
-        </section>
-        <section className="worklist__detail" aria-label="Open study">
-          {opened === '' ? (
-            <div className="detail-panel detail-panel--empty">
-              <h2 className="detail-panel__title">No study open</h2>
-              <p className="muted">
-                Open a study in the list (click it, or move with j / k and press Enter) to compare what the media said
-                with the proposed local patient, weigh the candidate orders and see the tag changes.
-              </p>
-            </div>
-          ) : (
+          </>
+        }
+        detailLabel="Open study"
+        detail={
+          opened === '' ? undefined : (
             <ReconciliationPanel
               key={opened}
               reconciliation={reconciliation}
@@ -382,9 +350,36 @@ export function WorklistPage({ api }: { api: ApiClient }) {
               onAction={runAction}
               onClose={closeStudy}
             />
-          )}
-        </section>
-      </div>
+          )
+        }
+        empty={{
+          title: 'No study open',
+          text: 'Open a study in the list (click it, or move with j / k and press Enter) to compare what the media said with the proposed local patient, weigh the candidate orders and see the tag changes.',
+        }}
+      >
+        {list.rows.length > 0 && (
+          <WorklistTable
+            rows={list.rows}
+            selected={selected}
+            opened={opened}
+            checked={checked}
+            now={list.shown?.loadedAt ?? new Date(0)}
+            focusRequest={focusRequest}
+            onSelect={setChosen}
+            onOpen={openStudy}
+            onToggle={toggle}
+            onToggleAll={toggleAll}
+            tableRef={tableRef}
+          />
+        )}
+        <PagingControls
+          label="Worklist pages"
+          pageNumber={list.pageNumber}
+          newer={list.earlier}
+          older={list.later}
+          labels={{ newer: '← Previous page', older: 'Next page →' }}
+        />
+      </ListAndDetail>
     </div>
   );
 }
