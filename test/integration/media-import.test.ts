@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -9,7 +9,7 @@ import { makeSyntheticCd } from '../fixtures/synthetic-media.ts';
 import { buildZip, folderEntries } from '../fixtures/zip-writer.ts';
 import { orthancRest } from '../support/orthanc-rest.ts';
 import { PYDICOM_TEST_FILES } from '../support/pydicom-files.ts';
-import { startOrthancForTest, startStack, type TestStack } from '../support/stack.ts';
+import { servicesOf, startOrthancForTest, startStack, type TestStack } from '../support/stack.ts';
 import { loggedIn } from '../support/users.ts';
 import type { ApiSession } from '../support/http-session.ts';
 
@@ -122,6 +122,22 @@ describe('media import into a real Orthanc', () => {
     }
     const statistics = (await orthancRest(orthanc).call('GET', '/statistics')).json as { CountInstances: number };
     expect(statistics.CountInstances).toBe(counts.stored);
+    // The importer reads each file once into buffers it reuses for the next files (of every size
+    // here, compressed or not): what Orthanc stored must be each file, byte for byte.
+    const stored = await servicesOf(stack)
+      .db.selectFrom('import_files')
+      .select(['relative_path', 'orthanc_instance_id'])
+      .where('import_id', '=', session.id)
+      .where('outcome', '=', 'stored')
+      .execute();
+    expect(stored).toHaveLength(counts.stored);
+    for (const row of stored) {
+      const kept = await orthancRest(orthanc).raw('GET', `/instances/${row.orthanc_instance_id ?? ''}/file`);
+      expect(
+        Buffer.from(kept.bytes).equals(await readFile(join(PYDICOM_TEST_FILES, row.relative_path))),
+        row.relative_path,
+      ).toBe(true);
+    }
   });
 
   it('imports a synthetic CD with `outside import`, reports a re-import as already stored, and exits 0', async () => {

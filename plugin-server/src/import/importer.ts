@@ -16,7 +16,7 @@ import {
 } from '../domain/import-session.ts';
 import type { Logger } from '../logger.ts';
 import type { OrthancClient } from '../orthanc/orthanc-client.ts';
-import type { InstanceUploader } from '../orthanc/upload-instance-file.ts';
+import { WHOLE_FILE_LIMIT, type InstanceUploader } from '../orthanc/upload-instance-file.ts';
 import { claimedPatientWarnings } from './claimed-patient-warnings.ts';
 import { ImportSessionStore, type NewImportSession } from './import-session-store.ts';
 import { summarizeMediaIndex } from './media-index-summary.ts';
@@ -158,6 +158,7 @@ export class Importer {
     session: OpenSession,
     file: ScannedFile,
     absolutePath: string,
+    contents: Buffer | undefined,
     prefix: string,
   ): Promise<void> {
     const relativePath = prefix + file.path;
@@ -197,7 +198,7 @@ export class Importer {
       });
     }
     session.seenSopInstanceUids.set(file.header.SOPInstanceUID, relativePath);
-    const outcome = await this.uploader.upload(absolutePath);
+    const outcome = await this.uploader.upload(absolutePath, contents);
     if (outcome.kind === 'rejected') {
       return this.record(id, session, { ...base, outcome: 'rejected', reason: outcome.reason });
     }
@@ -245,8 +246,10 @@ export class Importer {
         root,
         { maxFiles: this.options.maxFiles, concurrency: this.options.concurrency },
         {
-          onFile: async (file, absolutePath) => {
-            await this.importScannedFile(id, session, file, absolutePath, prefix);
+          // Each image is read once: the scan's read is what gets uploaded.
+          contentsUpTo: WHOLE_FILE_LIMIT,
+          onFile: async (file, absolutePath, contents) => {
+            await this.importScannedFile(id, session, file, absolutePath, contents, prefix);
             filesDone++;
             bytesDone += file.size;
             if (Date.now() - lastProgress > 200) progress();

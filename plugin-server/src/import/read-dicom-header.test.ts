@@ -6,7 +6,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { pydicomFile } from '../../../test/support/pydicom-files.ts';
 import { syntheticInstance } from '../../../test/fixtures/synthetic-dicom.ts';
 import { tempDirs } from '../../../test/fixtures/temp-dir.ts';
-import { readDicomHeader, type HeaderRead } from './read-dicom-header.ts';
+import { ReadBuffers } from './read-buffers.ts';
+import { readDicomFile, readDicomHeader, type HeaderRead } from './read-dicom-header.ts';
 import type { CorruptReason, DicomFileLayout, FileOutcome } from './scan-types.ts';
 
 const run = promisify(execFile);
@@ -102,6 +103,38 @@ describe("readDicomHeader on pydicom's test files", () => {
       expectClassified(await readDicomHeader(pydicomFile(name), TINY_FIRST_READ), expected);
     },
   );
+
+  it.each(PYDICOM_CASES)(
+    'classifies %s the same when read whole into a reused buffer, and keeps the contents of DICOM only',
+    async (name, expected) => {
+      // A buffer dirty from the file before: nothing left in it may leak into this file's contents.
+      const buffers = new ReadBuffers(1);
+      const dirty = buffers.acquire(4 * 1024 * 1024);
+      dirty.fill(0xcd);
+      buffers.release(dirty);
+      const { read, contents } = await readDicomFile(pydicomFile(name), TINY_FIRST_READ, {
+        upTo: 16 * 1024 * 1024,
+        buffers,
+      });
+      expectClassified(read, expected);
+      if (expected.outcome === 'dicom') {
+        // Booleans, not buffers, in the assertions: a failing comparison of megabytes would be printed whole.
+        expect(contents?.equals(await readFile(pydicomFile(name)))).toBe(true);
+        expect(contents?.buffer === dirty.buffer).toBe(true);
+      } else {
+        expect(contents).toBeUndefined();
+        // Given back at once: the next file gets the same buffer.
+        expect(buffers.acquire(1).buffer === dirty.buffer).toBe(true);
+      }
+    },
+  );
+
+  it('keeps no contents of a DICOM file larger than the limit', async () => {
+    const buffers = new ReadBuffers(1);
+    const { read, contents } = await readDicomFile(pydicomFile('CT_small.dcm'), LIMITS, { upTo: 1000, buffers });
+    expect(read.outcome).toBe('dicom');
+    expect(contents).toBeUndefined();
+  });
 
   it.each(PYDICOM_CASES.filter(([, expected]) => expected.outcome === 'dicom' && expected.layout !== 'bare-dataset'))(
     'reads the same identifiers from %s as dcmdump',

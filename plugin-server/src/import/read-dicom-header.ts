@@ -6,6 +6,8 @@
 
 import { open, type FileHandle } from 'node:fs/promises';
 import { decodeDicomHeader, type HeaderFacts, type PixelDataLocation } from './decode-dicom-header.ts';
+import { detectDicomLayout } from './detect-dicom.ts';
+import type { ReadBuffers } from './read-buffers.ts';
 import { sniffFileType, type FileType } from './sniff-file-type.ts';
 import type { CorruptReason, DicomFileLayout, DicomHeaderSummary, FileOutcome, ScanLimits } from './scan-types.ts';
 
@@ -28,26 +30,86 @@ const MAX_FRAGMENTS_WALKED = 100_000;
 
 /** Classifies one file and extracts its identifying attributes. Never throws for file content. */
 export async function readDicomHeader(path: string, limits: HeaderReadLimits): Promise<HeaderRead> {
+  return (await readDicomFile(path, limits)).read;
+}
+
+/** Where the classification reads bytes: the open file, or the whole file already in memory. */
+type ByteSource = (position: number, length: number) => Promise<Uint8Array>;
+
+/**
+ * Classifies one file as readDicomHeader does. With `keep`, a file of at most `keep.upTo` bytes
+ * whose first bytes look like DICOM is read whole into one of `keep.buffers`, and when it is DICOM
+ * its contents are returned: an importer then reads each image once, through one open file,
+ * instead of opening it again to upload it. The caller releases `contents` to `keep.buffers`.
+ */
+export async function readDicomFile(
+  path: string,
+  limits: HeaderReadLimits,
+  keep?: { upTo: number; buffers: ReadBuffers },
+): Promise<{ read: HeaderRead; contents?: Buffer }> {
   let handle: FileHandle;
   try {
     handle = await open(path, 'r');
   } catch (error) {
-    return unreadable(0, error);
+    return { read: unreadable(0, error) };
   }
   let size = 0;
   try {
     size = (await handle.stat()).size;
-    return await classify(handle, size, limits);
+    if (keep === undefined || size > keep.upTo) return { read: await classify(fileSource(handle), size, limits) };
+    return await readWhole(handle, size, limits, keep.buffers);
   } catch (error) {
-    return unreadable(size, error);
+    return { read: unreadable(size, error) };
   } finally {
     await handle.close();
   }
 }
 
-async function classify(handle: FileHandle, size: number, limits: HeaderReadLimits): Promise<HeaderRead> {
+/** Reads the head; when it looks like DICOM, the rest too, and classifies from memory. */
+async function readWhole(
+  handle: FileHandle,
+  size: number,
+  limits: HeaderReadLimits,
+  buffers: ReadBuffers,
+): Promise<{ read: HeaderRead; contents?: Buffer }> {
+  const buffer = buffers.acquire(size);
+  let kept = false;
+  try {
+    // Viewer programs and documents on a CD are never read beyond their first bytes.
+    const head = buffer.subarray(
+      0,
+      await readInto(handle, buffer.subarray(0, Math.min(size, limits.initialHeaderBytes)), 0),
+    );
+    if (detectDicomLayout(head, size).kind === 'not-dicom') {
+      return { read: await classify(fileSource(handle, head), size, limits) };
+    }
+    const filled = head.length + (await readInto(handle, buffer.subarray(head.length, size), head.length));
+    if (filled !== size) throw new Error('the file changed while it was read');
+    const whole = buffer.subarray(0, size);
+    const read = await classify(
+      (position, length) => Promise.resolve(whole.subarray(position, position + length)),
+      size,
+      limits,
+    );
+    if (read.outcome !== 'dicom') return { read };
+    kept = true;
+    return { read, contents: whole };
+  } finally {
+    if (!kept) buffers.release(buffer);
+  }
+}
+
+/** Positioned reads from the open file; `head`, when given, holds its first bytes already. */
+function fileSource(handle: FileHandle, head?: Uint8Array): ByteSource {
+  return (position, length) =>
+    head !== undefined && position + length <= head.length
+      ? Promise.resolve(head.subarray(position, position + length))
+      : readAt(handle, position, length);
+}
+
+async function classify(read: ByteSource, size: number, limits: HeaderReadLimits): Promise<HeaderRead> {
   let length = Math.min(size, limits.initialHeaderBytes);
-  let bytes = await readAt(handle, 0, length);
+  let bytes = await read(0, length);
   for (;;) {
     const verdict = decodeDicomHeader(bytes, size, limits.maxHeaderBytes);
     switch (verdict.kind) {
@@ -65,7 +127,7 @@ async function classify(handle: FileHandle, size: number, limits: HeaderReadLimi
         };
       case 'dicom': {
         const truncation =
-          verdict.pixelData === undefined ? undefined : await checkPixelData(handle, bytes, size, verdict.pixelData);
+          verdict.pixelData === undefined ? undefined : await checkPixelData(read, bytes, size, verdict.pixelData);
         if (truncation !== undefined) {
           return { size, outcome: 'corrupt', reasonCode: 'truncated', reason: truncation, ...fromFacts(verdict.facts) };
         }
@@ -74,7 +136,7 @@ async function classify(handle: FileHandle, size: number, limits: HeaderReadLimi
       case 'need-more-bytes': {
         if (length >= limits.maxHeaderBytes) return tooLarge(size, limits.maxHeaderBytes, verdict.partial);
         length = Math.min(size, length * GROWTH_FACTOR, limits.maxHeaderBytes);
-        bytes = await readAt(handle, 0, length);
+        bytes = await read(0, length);
         break;
       }
     }
@@ -108,7 +170,7 @@ function tooLarge(size: number, maxHeaderBytes: number, partial: HeaderFacts | u
 
 /** Whether the pixel data the header announces is all there; a message when it is not. */
 async function checkPixelData(
-  handle: FileHandle,
+  read: ByteSource,
   bytes: Uint8Array,
   size: number,
   pixelData: PixelDataLocation,
@@ -123,8 +185,7 @@ async function checkPixelData(
   let position = pixelData.valueOffset;
   for (let fragment = 0; fragment < MAX_FRAGMENTS_WALKED; fragment += 1) {
     if (position + 8 > size) return 'truncated: the file ends inside the encapsulated Pixel Data';
-    const header =
-      position + 8 <= bytes.length ? bytes.subarray(position, position + 8) : await readAt(handle, position, 8);
+    const header = position + 8 <= bytes.length ? bytes.subarray(position, position + 8) : await read(position, 8);
     const view = new DataView(header.buffer, header.byteOffset, 8);
     const group = view.getUint16(0, true);
     const element = view.getUint16(2, true);
@@ -138,15 +199,21 @@ async function checkPixelData(
   return undefined;
 }
 
-async function readAt(handle: FileHandle, position: number, length: number): Promise<Uint8Array> {
+async function readAt(handle: FileHandle, position: number, length: number): Promise<Buffer> {
   const buffer = Buffer.allocUnsafe(length);
+  return buffer.subarray(0, await readInto(handle, buffer, position));
+}
+
+/** Fills `target` from `position` of the file, or as much of it as the file holds; bytes read. */
+async function readInto(handle: FileHandle, target: Buffer, position: number): Promise<number> {
+  const length = target.length;
   let filled = 0;
   while (filled < length) {
-    const { bytesRead } = await handle.read(buffer, filled, length - filled, position + filled);
+    const { bytesRead } = await handle.read(target, filled, length - filled, position + filled);
     if (bytesRead === 0) break;
     filled += bytesRead;
   }
-  return buffer.subarray(0, filled);
+  return filled;
 }
 
 function fromFacts(facts: HeaderFacts | undefined): Pick<HeaderRead, 'layout' | 'header' | 'warnings'> {

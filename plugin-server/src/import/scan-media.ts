@@ -7,7 +7,8 @@ import { stat } from 'node:fs/promises';
 import { mapConcurrent } from '../shared/map-concurrent.ts';
 import { crossCheckDicomdirs, type DicomdirSource } from './dicomdir-cross-check.ts';
 import { folderOf } from './dicomdir-paths.ts';
-import { readDicomHeader, type HeaderReadLimits } from './read-dicom-header.ts';
+import { ReadBuffers } from './read-buffers.ts';
+import { readDicomFile, type HeaderReadLimits } from './read-dicom-header.ts';
 import { readDicomdir } from './read-dicomdir.ts';
 import { summarizeMedia } from './scan-summary.ts';
 import { scanLimitsSchema, type ScanLimitsInput, type ScanResult, type ScannedFile } from './scan-types.ts';
@@ -17,9 +18,13 @@ export interface ScanHooks {
   /**
    * Called as soon as each file is classified, inside the bounded pool of header reads, so a
    * caller can act on files (the importer uploads them) while the walk and the reads go on.
-   * Its errors end the scan and are rethrown as they are.
+   * Its errors end the scan and are rethrown as they are. `contents` is the whole file when it is
+   * DICOM and at most `contentsUpTo` bytes long; it is reused for another file once the returned
+   * promise settles, so the hook must be done with it by then.
    */
-  onFile?(file: ScannedFile, absolutePath: string): Promise<void>;
+  onFile?(file: ScannedFile, absolutePath: string, contents: Buffer | undefined): Promise<void>;
+  /** DICOM files up to this size are read whole during the scan and given to onFile (default: none). */
+  contentsUpTo?: number;
 }
 
 /** Carries an error of a hook through the scan, to be told apart from the scan's own errors. */
@@ -46,16 +51,22 @@ export async function scanMedia(
   }
 
   const absolutePaths = new Map<string, string>();
+  const keep =
+    hooks.contentsUpTo === undefined || hooks.onFile === undefined
+      ? undefined
+      : { upTo: hooks.contentsUpTo, buffers: new ReadBuffers(limits.concurrency) };
   let scanned: ScannedFile[];
   try {
     scanned = await mapConcurrent(walkMedia(root, limits), limits.concurrency, async (entry) => {
       absolutePaths.set(entry.path, entry.absolutePath);
-      const file = await scanEntry(entry, limits);
+      const { file, contents } = await scanEntry(entry, limits, keep);
       if (hooks.onFile !== undefined) {
         try {
-          await hooks.onFile(file, entry.absolutePath);
+          await hooks.onFile(file, entry.absolutePath, contents);
         } catch (error) {
           throw new HookFailure(error);
+        } finally {
+          if (contents !== undefined) keep?.buffers.release(contents);
         }
       }
       return file;
@@ -78,12 +89,18 @@ export async function scanMedia(
   return { ok: true, scan: { ...summary, dicomdir: crossCheckDicomdirs(summary.files, sources) } };
 }
 
-async function scanEntry(entry: MediaEntry, limits: HeaderReadLimits): Promise<ScannedFile> {
+async function scanEntry(
+  entry: MediaEntry,
+  limits: HeaderReadLimits,
+  keep: { upTo: number; buffers: ReadBuffers } | undefined,
+): Promise<{ file: ScannedFile; contents?: Buffer }> {
   if (entry.kind === 'special') {
-    return { path: entry.path, size: 0, outcome: 'not-dicom', reason: entry.description, flags: [], warnings: [] };
+    return {
+      file: { path: entry.path, size: 0, outcome: 'not-dicom', reason: entry.description, flags: [], warnings: [] },
+    };
   }
-  const read = await readDicomHeader(entry.absolutePath, limits);
-  return { path: entry.path, ...read, flags: [] };
+  const { read, contents } = await readDicomFile(entry.absolutePath, limits, keep);
+  return { file: { path: entry.path, ...read, flags: [] }, ...(contents === undefined ? {} : { contents }) };
 }
 
 function describe(error: unknown): string {

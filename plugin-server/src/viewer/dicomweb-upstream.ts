@@ -4,6 +4,7 @@
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { DomainError } from '../domain/errors.ts';
+import { failedOnStaleSocket, STALE_SOCKET_ATTEMPTS } from '../orthanc/stale-socket.ts';
 
 export interface DicomwebUpstreamOptions {
   /** Orthanc's REST URL (`services.config.orthanc.url`). */
@@ -44,8 +45,17 @@ export class DicomwebUpstream {
    * (the browser went away) tears the request down at any point.
    */
   get(pathAndQuery: string, accept: string | undefined, signal: AbortSignal): Promise<IncomingMessage> {
-    const url = new URL(`${ORTHANC_DICOMWEB_ROOT}${pathAndQuery}`, this.base);
+    return this.attempt(new URL(`${ORTHANC_DICOMWEB_ROOT}${pathAndQuery}`, this.base), accept, signal, 1);
+  }
+
+  private attempt(
+    url: URL,
+    accept: string | undefined,
+    signal: AbortSignal,
+    attempt: number,
+  ): Promise<IncomingMessage> {
     return new Promise<IncomingMessage>((resolve, reject) => {
+      let answered = false;
       const outgoing = this.request(
         url,
         {
@@ -60,6 +70,7 @@ export class DicomwebUpstream {
           },
         },
         (answer) => {
+          answered = true;
           clearTimeout(timer);
           resolve(answer);
         },
@@ -74,6 +85,10 @@ export class DicomwebUpstream {
       }, this.headersTimeoutMs);
       outgoing.on('error', (error: Error) => {
         clearTimeout(timer);
+        if (!answered && !signal.aborted && attempt < STALE_SOCKET_ATTEMPTS && failedOnStaleSocket(outgoing, error)) {
+          resolve(this.attempt(url, accept, signal, attempt + 1));
+          return;
+        }
         if (error instanceof DomainError || signal.aborted) {
           reject(error);
           return;
