@@ -14,7 +14,7 @@ import type { Config } from './config/config-schema.ts';
 import { optimizeDatabase } from './db/database.ts';
 import { openImportServices, type ImportServices } from './import/import-services.ts';
 import { listenImportSocket, type ImportControlSocket } from './import/import-control-socket.ts';
-import { importSocketPath } from './import/media-import-protocol.ts';
+import { importSocketPath } from './config/config-sources.ts';
 import { createLogger, type Logger } from './logger.ts';
 import type { SidecarServices } from './services.ts';
 import type { RouteDefinition } from './web/route-registry.ts';

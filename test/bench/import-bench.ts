@@ -9,6 +9,7 @@ import { Agent } from 'node:http';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { orthancAuthorizationHeader, startOrthanc, type RunningOrthanc } from '@outside/orthanc-config';
+import { loadConfig, type ConfigInput } from '@outside/plugin-server';
 import { makeSyntheticCd } from '../fixtures/synthetic-media.ts';
 import { tempDirs } from '../fixtures/temp-dir.ts';
 import { startStack } from '../support/stack.ts';
@@ -17,7 +18,7 @@ import { printTable, timed, type BenchRow } from './bench-support.ts';
 
 const run = promisify(execFile);
 const ROUNDS = 3;
-const cli = join(import.meta.dirname, '..', '..', 'plugin-server', 'src', 'cli.ts');
+const cli = join(import.meta.dirname, '..', '..', 'plugin-server', 'src', 'cli.js');
 
 async function listFiles(folder: string): Promise<string[]> {
   const entries = await readdir(folder, { recursive: true, withFileTypes: true });
@@ -95,13 +96,22 @@ async function outsideImport(folder: string, files: number, scratch: string): Pr
   }
 }
 
+/** The sidecar as installed polls at its default pace, not at the tests' quick one. */
+function installedTimings(): ConfigInput {
+  const defaults = loadConfig({ env: {} });
+  return {
+    changes: { pollIntervalMs: defaults.changes.pollIntervalMs },
+    coercion: { pollIntervalMs: defaults.coercion.pollIntervalMs, retryBaseMs: defaults.coercion.retryBaseMs },
+  };
+}
+
 /**
  * `outside import` on a system whose sidecar runs (as it always does in service): the command
  * finds the sidecar's control socket beside the database and hands the import to it. The sidecar
  * is freshly started for each measurement, with a fresh Orthanc, before the clock starts.
  */
 async function outsideImportViaSidecar(folder: string, files: number): Promise<number> {
-  const stack = await startStack();
+  const stack = await startStack({ config: installedTimings() });
   try {
     const env = { ...process.env, OUTSIDE_DATABASE_SQLITE_PATH: stack.databasePath };
     const { seconds } = await timed(() => run(process.execPath, [cli, 'import', folder], { env }));
@@ -113,7 +123,7 @@ async function outsideImportViaSidecar(folder: string, files: number): Promise<n
 }
 
 async function inProcessImport(folder: string, files: number): Promise<number> {
-  const stack = await startStack();
+  const stack = await startStack({ config: installedTimings() });
   try {
     const importer = stack.sidecar.services?.importer;
     if (importer === undefined) throw new Error('not started');

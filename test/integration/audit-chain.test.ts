@@ -9,7 +9,7 @@ import { AuditLog } from '../../plugin-server/src/audit/audit-log.ts';
 import { migrateToLatest, openSqlite, type OpenDatabase } from '../../plugin-server/src/db/database.ts';
 
 const run = promisify(execFile);
-const cli = join(import.meta.dirname, '..', '..', 'plugin-server', 'src', 'cli.ts');
+const cli = join(import.meta.dirname, '..', '..', 'plugin-server', 'src', 'cli.js');
 
 async function outside(databasePath: string, ...args: string[]): Promise<{ code: number; stdout: string }> {
   try {

@@ -14,7 +14,7 @@ import { loggedIn } from '../support/users.ts';
 import type { ApiSession } from '../support/http-session.ts';
 
 const run = promisify(execFile);
-const cli = join(import.meta.dirname, '..', '..', 'plugin-server', 'src', 'cli.ts');
+const cli = join(import.meta.dirname, '..', '..', 'plugin-server', 'src', 'cli.js');
 const actor = { userId: null, username: 'test', sourceIp: null };
 
 interface Counts {

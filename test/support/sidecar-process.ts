@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { RunningOrthanc } from '@outside/orthanc-config';
 import { waitFor } from './stack.ts';
 
-const cli = join(import.meta.dirname, '..', '..', 'plugin-server', 'src', 'cli.ts');
+const cli = join(import.meta.dirname, '..', '..', 'plugin-server', 'src', 'cli.js');
 
 export interface SidecarProcess {
   child: ChildProcess;

@@ -1,12 +1,14 @@
 import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
-import type { Config } from '../config/config-schema.ts';
+import { locateImportSocket } from '../config/config-sources.ts';
 import type { ImportSession } from '../domain/import-session.ts';
 import type { ImportProgress } from '../import/importer.ts';
 import { importThroughSocket } from '../import/import-socket-client.ts';
-import { importSocketPath, type MediaImportReport, type MediaImportRequest } from '../import/media-import-protocol.ts';
+import type { MediaImportReport, MediaImportRequest } from '../import/media-import-protocol.ts';
 
 export interface ImportCommandOptions {
+  /** `--config`: the configuration file, else OUTSIDE_CONFIG. */
+  configFile?: string;
   path: string;
   mrn?: string;
   name?: string;
@@ -77,21 +79,26 @@ function printReport(report: MediaImportReport): void {
 
 /** Imports in this process: only what importing needs, without the web layer and the workers. */
 async function importHere(
-  config: Config,
+  configFile: string | undefined,
   request: MediaImportRequest,
   onProgress: (progress: ImportProgress) => void,
 ): Promise<MediaImportReport> {
-  const [{ openImportServices }, { runMediaImport }, { createLogger }] = await Promise.all([
-    import('../import/import-services.ts'),
-    import('../import/run-media-import.ts'),
-    import('../logger.ts'),
-  ]);
+  const [{ loadConfig }, { parseImportRequest }, { openImportServices }, { runMediaImport }, { createLogger }] =
+    await Promise.all([
+      import('../config/config-loader.ts'),
+      import('../import/media-import-protocol.ts'),
+      import('../import/import-services.ts'),
+      import('../import/run-media-import.ts'),
+      import('../logger.ts'),
+    ]);
+  const config = loadConfig(configFile === undefined ? {} : { file: configFile });
+  const parsed = parseImportRequest(request);
   const services = await openImportServices(
     config,
     createLogger(config.log.level === 'info' ? 'warn' : config.log.level),
   );
   try {
-    return await runMediaImport({ importer: services.importer, config: config.import }, request, onProgress);
+    return await runMediaImport({ importer: services.importer, config: config.import }, parsed, onProgress);
   } finally {
     await services.close();
   }
@@ -102,7 +109,7 @@ async function importHere(
  * running sidecar when there is one (its control socket), else in this process. Exit status 0 only
  * if every DICOM file was stored or already stored.
  */
-export async function importCommand(config: Config, options: ImportCommandOptions): Promise<number> {
+export async function importCommand(options: ImportCommandOptions): Promise<number> {
   const request: MediaImportRequest = {
     path: resolve(options.path),
     department: options.department,
@@ -117,10 +124,15 @@ export async function importCommand(config: Config, options: ImportCommandOption
   const onProgress = (progress: ImportProgress) => {
     if (interactive) process.stderr.write(`\r${progressLine(progress, startedAt)}\u001b[K`);
   };
-  const socket = importSocketPath(config);
+  // The running sidecar is found from two settings, before the whole configuration (and its
+  // schema) is loaded: that is only needed when the command imports by itself.
+  const socket = locateImportSocket({
+    ...(options.configFile === undefined ? {} : { file: options.configFile }),
+    env: process.env,
+  });
   const report =
     (socket === undefined ? undefined : await importThroughSocket(socket, request, onProgress)) ??
-    (await importHere(config, request, onProgress));
+    (await importHere(options.configFile, request, onProgress));
   if (interactive) process.stderr.write('\n');
   printReport(report);
   return report.problemCount === 0 ? 0 : 1;

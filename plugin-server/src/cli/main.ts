@@ -4,12 +4,9 @@ import { randomBytes } from 'node:crypto';
 import { text } from 'node:stream/consumers';
 import { parseArgs } from 'node:util';
 import type { AuditLog } from '../audit/audit-log.ts';
-import { configOptions, loadConfig } from '../config/config-loader.ts';
 import type { Database } from '../db/schema.ts';
 import type { Kysely } from 'kysely';
 import { DomainError } from '../domain/errors.ts';
-import { roleSchema } from '../domain/roles.ts';
-import { claimedPatientSchema } from '../domain/import-session.ts';
 
 const USAGE = `usage: outside <command> [options]
 
@@ -28,12 +25,18 @@ common options:
   --config FILE                  JSON configuration file (or OUTSIDE_CONFIG)
 `;
 
+/** The validated configuration (the schema, and zod, load here: `import` often needs neither). */
+async function loadConfigFile(configFile: string | undefined) {
+  const { loadConfig } = await import('../config/config-loader.ts');
+  return loadConfig(configFile === undefined ? {} : { file: configFile });
+}
+
 /** Runs `work` on the migrated database; the database modules load only for commands that use them. */
 async function withDatabase<T>(
   configFile: string | undefined,
   work: (db: Kysely<Database>, audit: AuditLog) => Promise<T>,
 ): Promise<T> {
-  const config = loadConfig(configFile === undefined ? {} : { file: configFile });
+  const config = await loadConfigFile(configFile);
   const [{ migrateToLatest, openSqlite }, { AuditLog }] = await Promise.all([
     import('../db/database.ts'),
     import('../audit/audit-log.ts'),
@@ -71,7 +74,7 @@ async function main(argv: string[]): Promise<number> {
   }
 
   if (command === 'serve') {
-    const config = loadConfig(values.config === undefined ? {} : { file: values.config });
+    const config = await loadConfigFile(values.config);
     const { Sidecar } = await import('../server.ts');
     const sidecar = new Sidecar(config);
     await sidecar.start();
@@ -89,6 +92,7 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'user' && subcommand === 'add') {
     const username = values.username;
     if (username === undefined) throw new DomainError('invalid_input', '--username is required');
+    const { roleSchema } = await import('../domain/roles.ts');
     const roles = (values.role ?? []).map((role) => {
       const parsed = roleSchema.safeParse(role);
       if (!parsed.success)
@@ -135,13 +139,19 @@ async function main(argv: string[]): Promise<number> {
 
   if (command === 'import') {
     if (subcommand === undefined) throw new DomainError('invalid_input', 'import needs a folder or a zip file');
-    const config = loadConfig(values.config === undefined ? {} : { file: values.config });
-    const patient = claimedPatientSchema.parse({ mrn: values.mrn, name: values.name, birthDate: values['birth-date'] });
     const { importCommand } = await import('./import-command.ts');
-    return importCommand(config, { path: subcommand, department: values.department ?? 'radiology', ...patient });
+    return importCommand({
+      ...(values.config === undefined ? {} : { configFile: values.config }),
+      path: subcommand,
+      department: values.department ?? 'radiology',
+      ...(values.mrn === undefined ? {} : { mrn: values.mrn }),
+      ...(values.name === undefined ? {} : { name: values.name }),
+      ...(values['birth-date'] === undefined ? {} : { birthDate: values['birth-date'] }),
+    });
   }
 
   if (command === 'config') {
+    const { configOptions } = await import('../config/config-loader.ts');
     for (const option of configOptions()) {
       process.stdout.write(
         `${option.path}\n  env: ${option.env}\n  default: ${option.optional ? '(none)' : JSON.stringify(option.defaultValue)}\n  ${option.description}\n`,

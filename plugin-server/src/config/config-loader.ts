@@ -1,9 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { DomainError } from '../domain/errors.ts';
 import { configSchema, type Config } from './config-schema.ts';
-
-const ENV_PREFIX = 'OUTSIDE_';
+import { CONFIG_FILE_VARIABLE, ENV_PREFIX, envVariable, readConfigFile, type RawConfig } from './config-sources.ts';
 
 export interface ConfigOption {
   path: string;
@@ -13,10 +11,6 @@ export interface ConfigOption {
   kind: 'string' | 'number' | 'boolean';
   /** Optional options (e.g. TLS file paths) have no default: absent means "not used". */
   optional: boolean;
-}
-
-function upperSnake(name: string): string {
-  return name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase();
 }
 
 /** Unwraps default/optional/prefault wrappers to the schema that validates the value itself. */
@@ -45,7 +39,7 @@ export function configOptions(): ConfigOption[] {
       const kind = inner instanceof z.ZodNumber ? 'number' : inner instanceof z.ZodBoolean ? 'boolean' : 'string';
       options.push({
         path: `${section}.${key}`,
-        env: `${ENV_PREFIX}${upperSnake(section)}_${upperSnake(key)}`,
+        env: envVariable(section, key),
         description: leaf.description ?? '',
         defaultValue: defaults[section]?.[key],
         kind,
@@ -79,25 +73,17 @@ function coerce(option: ConfigOption, raw: string): unknown {
  */
 export function loadConfig(options: { file?: string; env?: NodeJS.ProcessEnv; overrides?: unknown } = {}): Config {
   const env = options.env ?? process.env;
-  let fromFile: Record<string, Record<string, unknown>> = {};
-  const file = options.file ?? env.OUTSIDE_CONFIG;
-  if (file !== undefined && file !== '') {
-    try {
-      fromFile = JSON.parse(readFileSync(file, 'utf8')) as Record<string, Record<string, unknown>>;
-    } catch (error) {
-      throw new DomainError('config_invalid', `cannot read configuration file ${file}: ${(error as Error).message}`);
-    }
-  }
-  const merged: Record<string, Record<string, unknown>> = structuredClone(fromFile);
+  const fromFile = readConfigFile({ ...(options.file === undefined ? {} : { file: options.file }), env });
+  const merged: RawConfig = structuredClone(fromFile);
   const known = new Map(configOptions().map((option) => [option.env, option]));
   for (const [name, raw] of Object.entries(env)) {
-    if (!name.startsWith(ENV_PREFIX) || name === 'OUTSIDE_CONFIG' || raw === undefined) continue;
+    if (!name.startsWith(ENV_PREFIX) || name === CONFIG_FILE_VARIABLE || raw === undefined) continue;
     const option = known.get(name);
     if (option === undefined) throw new DomainError('config_invalid', `unknown configuration variable ${name}`);
     const [section, key] = option.path.split('.') as [string, string];
     merged[section] = { ...merged[section], [key]: coerce(option, raw) };
   }
-  const overrides = (options.overrides ?? {}) as Record<string, Record<string, unknown>>;
+  const overrides = (options.overrides ?? {}) as RawConfig;
   for (const [section, values] of Object.entries(overrides)) merged[section] = { ...merged[section], ...values };
 
   const result = configSchema.safeParse(merged);

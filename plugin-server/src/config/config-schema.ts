@@ -2,9 +2,10 @@ import { fileURLToPath } from 'node:url';
 import { hl7ConfigSchema } from '@outside/hl7-bridge/config';
 import { z } from 'zod';
 import { matchConfigSchema } from '../matching/match-types.ts';
+import { DEFAULT_CONTROL_SOCKET, DEFAULT_SQLITE_PATH } from './config-sources.ts';
 
 // Every option has a default and a description; `outside config` prints them with their
-// environment variable (config-loader.ts: `OUTSIDE_` + the path in upper snake case).
+// environment variable (config-sources.ts: `OUTSIDE_` + the path in upper snake case).
 
 const port = z.number().int().min(0).max(65535);
 
@@ -27,7 +28,7 @@ export const configSchema = z.strictObject({
       driver: z.enum(['sqlite']).default('sqlite').describe('Database engine (PostgreSQL support is planned).'),
       sqlitePath: z
         .string()
-        .default('.data/outside.sqlite')
+        .default(DEFAULT_SQLITE_PATH)
         .describe('SQLite database file; `:memory:` for a throwaway database.'),
     })
     .prefault({}),
@@ -70,7 +71,7 @@ export const configSchema = z.strictObject({
         .describe('Scratch folder for uploads and unpacked zips; emptied as each batch is imported.'),
       controlSocket: z
         .string()
-        .default('')
+        .default(DEFAULT_CONTROL_SOCKET)
         .describe(
           'Unix socket (owner-only) on which the running sidecar takes `outside import` runs, so they run in ' +
             'the warm server; empty: import.sock beside the database; `off`: none (the command imports by itself).',

@@ -4,7 +4,7 @@ import type { Config } from '../config/config-schema.ts';
 import { DomainError } from '../domain/errors.ts';
 import type { Logger } from '../logger.ts';
 import type { Importer } from './importer.ts';
-import { mediaImportRequestSchema, type ImportSocketMessage } from './media-import-protocol.ts';
+import { parseImportRequest, type ImportSocketMessage } from './media-import-protocol.ts';
 import { runMediaImport } from './run-media-import.ts';
 
 // The running sidecar takes `outside import` runs over a Unix socket, so an import runs in the
@@ -40,12 +40,11 @@ function firstLine(socket: Socket): Promise<string> {
 async function serve(socket: Socket, deps: { importer: Importer; config: Config['import'] }, log: Logger) {
   socket.on('error', () => undefined);
   try {
-    const parsed = mediaImportRequestSchema.safeParse(JSON.parse(await firstLine(socket)));
-    if (!parsed.success) throw new DomainError('invalid_input', `bad import request: ${parsed.error.message}`);
-    log.info({ department: parsed.data.department }, 'import requested on the control socket');
+    const request = parseImportRequest(JSON.parse(await firstLine(socket)));
+    log.info({ department: request.department }, 'import requested on the control socket');
     // The import goes on if the client goes away: nothing half-done is left behind.
-    const wanted = parsed.data.progress;
-    const report = await runMediaImport(deps, parsed.data, (progress) => {
+    const wanted = request.progress;
+    const report = await runMediaImport(deps, request, (progress) => {
       if (wanted) send(socket, { type: 'progress', progress });
     });
     send(socket, { type: 'report', report });

@@ -225,11 +225,14 @@ export class Importer {
     const before = { ...session.counts };
     await this.sessions.setState(id, 'importing');
     const prefix = options.pathPrefix ?? '';
-    const totals = await this.measure(root);
+    // The totals are counted beside the import, not before it: the first files are on their way
+    // to Orthanc while the walk counts, and progress is reported once the totals are known.
+    let totals: { files: number; bytes: number } | undefined;
     let filesDone = 0;
     let bytesDone = 0;
     let lastProgress = 0;
     const progress = () => {
+      if (totals === undefined) return;
       lastProgress = Date.now();
       session.events.emit('progress', {
         filesDone,
@@ -239,7 +242,10 @@ export class Importer {
         counts: { ...session.counts },
       });
     };
-    progress();
+    const measuring = this.measure(root).then((measured) => {
+      totals = measured;
+      progress();
+    });
     let scanned: Awaited<ReturnType<typeof scanMedia>>;
     try {
       scanned = await scanMedia(
@@ -264,6 +270,7 @@ export class Importer {
       throw error;
     }
     await this.flush(id, session);
+    await measuring;
     if (!scanned.ok) throw new DomainError('invalid_input', `the media could not be read: ${scanned.error.message}`);
     if (options.recordDicomdir === true) {
       await this.sessions.setState(id, 'importing', { mediaIndex: summarizeMediaIndex(scanned.scan.dicomdir, prefix) });

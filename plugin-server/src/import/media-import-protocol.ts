@@ -1,7 +1,7 @@
-import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
-import type { Config } from '../config/config-schema.ts';
+import { DomainError } from '../domain/errors.ts';
 import {
+  claimedPatientSchema,
   importCountsSchema,
   importFileReportSchema,
   importSessionSchema,
@@ -14,15 +14,21 @@ import {
 export const mediaImportRequestSchema = z.object({
   path: z.string().min(1),
   department: z.string().min(1),
-  mrn: z.string().optional(),
-  name: z.string().optional(),
-  birthDate: z.string().optional(),
+  ...claimedPatientSchema.shape,
   /** Who runs it: `cli:<OS user>`. */
   operator: z.string().min(1),
   /** Whether progress messages are wanted (a terminal shows them; a script does not). */
   progress: z.boolean().default(true),
 });
 export type MediaImportRequest = z.input<typeof mediaImportRequestSchema>;
+
+/** The request, validated; a clear error naming each bad field otherwise. */
+export function parseImportRequest(value: unknown): z.output<typeof mediaImportRequestSchema> {
+  const parsed = mediaImportRequestSchema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'request'}: ${issue.message}`);
+  throw new DomainError('invalid_input', `bad import request: ${problems.join('; ')}`);
+}
 
 export const mediaImportReportSchema = z.object({
   session: importSessionSchema,
@@ -50,12 +56,3 @@ export const importSocketMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('error'), message: z.string() }),
 ]);
 export type ImportSocketMessage = z.infer<typeof importSocketMessageSchema>;
-
-/** Where the running sidecar takes imports: by default `import.sock` beside the database. */
-export function importSocketPath(config: Pick<Config, 'import' | 'database'>): string | undefined {
-  const configured = config.import.controlSocket;
-  if (configured === 'off') return undefined;
-  if (configured !== '') return resolve(configured);
-  if (config.database.sqlitePath === ':memory:') return undefined;
-  return join(dirname(resolve(config.database.sqlitePath)), 'import.sock');
-}

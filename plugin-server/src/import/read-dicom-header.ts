@@ -5,7 +5,12 @@
 // `truncated` rather than discovered by Orthanc halfway through an import.
 
 import { open, type FileHandle } from 'node:fs/promises';
-import { decodeDicomHeader, type HeaderFacts, type PixelDataLocation } from './decode-dicom-header.ts';
+import {
+  decodeDicomHeader,
+  type HeaderFacts,
+  type HeaderVerdict,
+  type PixelDataLocation,
+} from './decode-dicom-header.ts';
 import { detectDicomLayout } from './detect-dicom.ts';
 import type { ReadBuffers } from './read-buffers.ts';
 import { sniffFileType, type FileType } from './sniff-file-type.ts';
@@ -25,6 +30,8 @@ export type HeaderRead = {
 export type HeaderReadLimits = Pick<ScanLimits, 'initialHeaderBytes' | 'maxHeaderBytes'>;
 
 const GROWTH_FACTOR = 4;
+/** Bytes decoded first, before all that was read: enough for nearly every image's header. */
+const QUICK_PARSE_BYTES = 8 * 1024;
 /** Encapsulated fragments walked before giving up the truncation check (a cine loop has ~1000). */
 const MAX_FRAGMENTS_WALKED = 100_000;
 
@@ -110,6 +117,12 @@ function fileSource(handle: FileHandle, head?: Uint8Array): ByteSource {
 async function classify(read: ByteSource, size: number, limits: HeaderReadLimits): Promise<HeaderRead> {
   let length = Math.min(size, limits.initialHeaderBytes);
   let bytes = await read(0, length);
+  // Most headers end within a few kilobytes, and decoding costs in proportion to the bytes handed
+  // over (they are copied): try the start first, and trust it only when it reached Pixel Data.
+  if (bytes.length > QUICK_PARSE_BYTES) {
+    const quick = decodeDicomHeader(bytes.subarray(0, QUICK_PARSE_BYTES), size, limits.maxHeaderBytes);
+    if (quick.kind === 'dicom' && quick.pixelData !== undefined) return dicomRead(read, bytes, size, quick);
+  }
   for (;;) {
     const verdict = decodeDicomHeader(bytes, size, limits.maxHeaderBytes);
     switch (verdict.kind) {
@@ -125,14 +138,8 @@ async function classify(read: ByteSource, size: number, limits: HeaderReadLimits
           reason: verdict.reason,
           ...fromFacts(verdict.facts),
         };
-      case 'dicom': {
-        const truncation =
-          verdict.pixelData === undefined ? undefined : await checkPixelData(read, bytes, size, verdict.pixelData);
-        if (truncation !== undefined) {
-          return { size, outcome: 'corrupt', reasonCode: 'truncated', reason: truncation, ...fromFacts(verdict.facts) };
-        }
-        return { size, outcome: 'dicom', ...fromFacts(verdict.facts) };
-      }
+      case 'dicom':
+        return dicomRead(read, bytes, size, verdict);
       case 'need-more-bytes': {
         if (length >= limits.maxHeaderBytes) return tooLarge(size, limits.maxHeaderBytes, verdict.partial);
         length = Math.min(size, length * GROWTH_FACTOR, limits.maxHeaderBytes);
@@ -141,6 +148,21 @@ async function classify(read: ByteSource, size: number, limits: HeaderReadLimits
       }
     }
   }
+}
+
+/** A DICOM verdict, unless the pixel data it announces is cut short. */
+async function dicomRead(
+  read: ByteSource,
+  bytes: Uint8Array,
+  size: number,
+  verdict: Extract<HeaderVerdict, { kind: 'dicom' }>,
+): Promise<HeaderRead> {
+  const truncation =
+    verdict.pixelData === undefined ? undefined : await checkPixelData(read, bytes, size, verdict.pixelData);
+  if (truncation !== undefined) {
+    return { size, outcome: 'corrupt', reasonCode: 'truncated', reason: truncation, ...fromFacts(verdict.facts) };
+  }
+  return { size, outcome: 'dicom', ...fromFacts(verdict.facts) };
 }
 
 /**
