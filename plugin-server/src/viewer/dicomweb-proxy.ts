@@ -27,7 +27,7 @@ import { orthancUrlRewrite, type UrlRewrite } from './orthanc-url-rewrite.ts';
 import { filterQidoAnswer, studyUidsOf, withStateInDescription } from './qido-filter.ts';
 import { readQidoAnswer } from './qido-search.ts';
 import { StudyAccess } from './study-access.ts';
-import { StudyOpenedDedupe } from './study-opened-dedupe.ts';
+import { OncePerWindow } from './once-per-window.ts';
 import {
   auditActorOf,
   mayViewImages,
@@ -44,6 +44,8 @@ export const VIEWER_DICOMWEB_PATH = '/viewer/dicom-web';
 
 const STUDY_OPENED_WINDOW_MS = 10 * 60_000;
 const STUDY_OPENED_MAX_ENTRIES = 10_000;
+/** A refused viewer keeps asking (each image, each retry): one alert per principal and cause a minute. */
+const ALERT_WINDOW_MS = 60_000;
 
 export interface DicomwebProxyOptions {
   /** Defaults to `viewerPrincipalResolvers`: the sidecar session (and, later, share sessions). */
@@ -62,7 +64,8 @@ interface ProxyDeps {
   upstream: DicomwebUpstream;
   rewrite: UrlRewrite;
   resolvers: readonly ViewerPrincipalResolver[];
-  opened: StudyOpenedDedupe;
+  opened: OncePerWindow;
+  alerted: OncePerWindow;
 }
 
 export function mountDicomwebProxy(
@@ -83,7 +86,8 @@ export function mountDicomwebProxy(
     upstream,
     rewrite: orthancUrlRewrite(config.orthanc.url, `${ORTHANC_DICOMWEB_ROOT}/`, `${VIEWER_DICOMWEB_PATH}/`),
     resolvers: options.resolvers ?? viewerPrincipalResolvers(services),
-    opened: new StudyOpenedDedupe({ windowMs: STUDY_OPENED_WINDOW_MS, maxEntries: STUDY_OPENED_MAX_ENTRIES }),
+    opened: new OncePerWindow({ windowMs: STUDY_OPENED_WINDOW_MS, maxEntries: STUDY_OPENED_MAX_ENTRIES }),
+    alerted: new OncePerWindow({ windowMs: ALERT_WINDOW_MS, maxEntries: STUDY_OPENED_MAX_ENTRIES }),
   };
   const router = express.Router();
   router.use((request: Request, response: Response, next: NextFunction) => {
@@ -110,16 +114,15 @@ async function handle(deps: ProxyDeps, request: Request, response: Response): Pr
   if (principal.kind === 'user') response.locals.userId = principal.session.user.id;
   const actor = auditActorOf(principal, request.ip ?? null);
   if (!mayViewImages(principal)) {
-    await deps.audit.record({
-      type: 'securityAlert',
-      outcome: 'minorFailure',
-      actor,
-      details: {
-        reason: principal.kind === 'share' ? 'share expired' : 'role not allowed',
-        method: request.method.toLowerCase(),
-        route: VIEWER_DICOMWEB_PATH,
-      },
-    });
+    const reason = principal.kind === 'share' ? 'share expired' : 'role not allowed';
+    await deps.alerted.once(`${principalKey(principal)}|${reason}`, () =>
+      deps.audit.record({
+        type: 'securityAlert',
+        outcome: 'minorFailure',
+        actor,
+        details: { reason, method: request.method.toLowerCase(), route: VIEWER_DICOMWEB_PATH },
+      }),
+    );
     throw new DomainError(
       'forbidden',
       principal.kind === 'share'
@@ -155,12 +158,14 @@ async function withinStudy(
   const actor = auditActorOf(principal, request.ip ?? null);
   const study = await deps.access.one(principal, target.studyInstanceUid);
   if (study === undefined) {
-    await deps.audit.record({
-      type: 'securityAlert',
-      outcome: 'minorFailure',
-      actor,
-      details: { reason: 'study not visible', via: 'viewer', studyInstanceUid: target.studyInstanceUid },
-    });
+    await deps.alerted.once(`${principalKey(principal)}|not visible|${target.studyInstanceUid}`, () =>
+      deps.audit.record({
+        type: 'securityAlert',
+        outcome: 'minorFailure',
+        actor,
+        details: { reason: 'study not visible', via: 'viewer', studyInstanceUid: target.studyInstanceUid },
+      }),
+    );
     throw new DomainError('forbidden', 'this study is not available to you');
   }
   await deps.opened.once(`${principalKey(principal)}|${study.id}`, async () => {

@@ -1,22 +1,23 @@
-// One "study opened" audit event per (principal, study) per window, not one per image request:
-// OHIF fires hundreds of requests for one study. In memory and bounded; after a restart a study
-// opened again is audited again, which errs on the side of more audit, not less.
+// One audit event per key per window, not one per request: OHIF fires hundreds of requests for
+// one study, so "study opened" is recorded once per (principal, study) and a refused viewer once
+// per (principal, reason). In memory and bounded; after a restart the next request is audited
+// again, which errs on the side of more audit, not less.
 
-export interface StudyOpenedDedupeOptions {
+export interface OncePerWindowOptions {
   windowMs: number;
   /** Entries kept at most; the oldest are forgotten first. */
   maxEntries: number;
   now?: () => number;
 }
 
-export class StudyOpenedDedupe {
+export class OncePerWindow {
   private readonly windowMs: number;
   private readonly maxEntries: number;
   private readonly now: () => number;
   /** Insertion order is recording order, so the first key is the oldest. */
-  private readonly recorded = new Map<string, { at: number; done: Promise<void> }>();
+  private readonly recorded = new Map<string, { at: number; done: Promise<unknown> }>();
 
-  constructor(options: StudyOpenedDedupeOptions) {
+  constructor(options: OncePerWindowOptions) {
     this.windowMs = options.windowMs;
     this.maxEntries = options.maxEntries;
     this.now = options.now ?? Date.now;
@@ -27,10 +28,13 @@ export class StudyOpenedDedupe {
    * stored. Requests racing for the same key wait for the same write; if it fails, all of them
    * fail and the next request tries again, so no access goes unaudited.
    */
-  async once(key: string, record: () => Promise<void>): Promise<void> {
+  async once(key: string, record: () => Promise<unknown>): Promise<void> {
     const now = this.now();
     const previous = this.recorded.get(key);
-    if (previous !== undefined && now - previous.at < this.windowMs) return previous.done;
+    if (previous !== undefined && now - previous.at < this.windowMs) {
+      await previous.done;
+      return;
+    }
     this.recorded.delete(key);
     const done = record();
     const entry = { at: now, done };

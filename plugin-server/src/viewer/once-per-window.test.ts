@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { StudyOpenedDedupe } from './study-opened-dedupe.ts';
+import { OncePerWindow } from './once-per-window.ts';
 
 function harness(maxEntries = 100) {
   let now = 0;
   const recorded: string[] = [];
-  const dedupe = new StudyOpenedDedupe({ windowMs: 600_000, maxEntries, now: () => now });
+  const dedupe = new OncePerWindow({ windowMs: 600_000, maxEntries, now: () => now });
   return {
     dedupe,
     recorded,
@@ -19,7 +19,7 @@ function harness(maxEntries = 100) {
   };
 }
 
-describe('StudyOpenedDedupe', () => {
+describe('OncePerWindow', () => {
   it('records once per key and window', async () => {
     const h = harness();
     await h.open('user:a|s1');
