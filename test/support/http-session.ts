@@ -52,6 +52,11 @@ export class ApiSession {
     return { status: response.status, body: parsed as T, headers: response.headers };
   }
 
+  /** What another client (curl in a benchmark) sends to act in this session: cookie and CSRF headers. */
+  credentialHeaders(): { cookie: string; 'x-csrf-token': string } {
+    return { cookie: this.cookie, 'x-csrf-token': this.csrfToken };
+  }
+
   /** Sends a non-JSON body (multipart form, raw zip) with the session cookie and CSRF token. */
   async raw(
     method: string,
@@ -59,7 +64,7 @@ export class ApiSession {
     body: FormData | Uint8Array<ArrayBuffer> | Buffer,
     contentType?: string,
   ): Promise<ApiResponse> {
-    const headers: Record<string, string> = { cookie: this.cookie, 'x-csrf-token': this.csrfToken };
+    const headers: Record<string, string> = this.credentialHeaders();
     if (contentType !== undefined) headers['content-type'] = contentType;
     const payload: FormData | Uint8Array<ArrayBuffer> = body instanceof FormData ? body : new Uint8Array(body);
     const response = await fetch(`${this.baseUrl}${path}`, { method, headers, body: payload });
