@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { createServer } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Config } from '../config/config-schema.ts';
+import { EMPTY_COUNTS } from '../domain/import-session.ts';
 import { createLogger } from '../logger.ts';
 import type { Importer } from './importer.ts';
 import { listenImportSocket } from './import-control-socket.ts';
@@ -67,16 +68,7 @@ describe('the import control socket', () => {
   });
 
   describe("the command's side", () => {
-    const counts = {
-      files: 1,
-      stored: 1,
-      alreadyStored: 0,
-      duplicateOnMedia: 0,
-      notDicom: 0,
-      corrupt: 0,
-      rejected: 0,
-      bytes: 10,
-    };
+    const counts = { ...EMPTY_COUNTS, files: 1, stored: 1, bytes: 10 };
     const progress = (filesDone: number) => ({
       filesDone,
       filesTotal: 2,
