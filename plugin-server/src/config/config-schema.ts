@@ -1,8 +1,9 @@
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { hl7ConfigSchema } from '@outside/hl7-bridge/config';
 import { z } from 'zod';
 import { matchConfigSchema } from '../matching/match-types.ts';
-import { DEFAULT_CONTROL_SOCKET, DEFAULT_SQLITE_PATH } from './config-sources.ts';
+import { CHECKOUT_DATA_DIR, DEFAULT_CONTROL_SOCKET, DEFAULT_SQLITE_PATH } from './config-sources.ts';
 
 // Every option has a default and a description; `outside config` prints them with their
 // environment variable (config-sources.ts: `OUTSIDE_` + the path in upper snake case).
@@ -67,7 +68,7 @@ export const configSchema = z.strictObject({
     .strictObject({
       workDir: z
         .string()
-        .default('.data/import-work')
+        .default(join(CHECKOUT_DATA_DIR, 'import-work'))
         .describe('Scratch folder for uploads and unpacked zips; emptied as each batch is imported.'),
       controlSocket: z
         .string()
@@ -171,7 +172,7 @@ export const configSchema = z.strictObject({
       concurrency: z.number().int().min(1).max(32).default(4).describe('Instances rewritten at once.'),
       spoolDir: z
         .string()
-        .default('.data/coercion-spool')
+        .default(join(CHECKOUT_DATA_DIR, 'coercion-spool'))
         .describe('Folder holding rewritten instances between delete and store (crash safety).'),
       pollIntervalMs: z
         .number()

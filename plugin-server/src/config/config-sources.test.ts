@@ -50,6 +50,18 @@ describe('locateImportSocket', () => {
     expect(locateImportSocket(sources)).toBe(importSocketPath(config));
   });
 
+  it("finds the checkout's sidecar from any working directory", () => {
+    const checkoutSocket = join(import.meta.dirname, '..', '..', '..', '.data', 'import.sock');
+    const before = process.cwd();
+    process.chdir(folder);
+    try {
+      expect(locateImportSocket({ env: {} })).toBe(resolve(checkoutSocket));
+      expect(importSocketPath(loadConfig({ env: {} }))).toBe(resolve(checkoutSocket));
+    } finally {
+      process.chdir(before);
+    }
+  });
+
   it('places the socket beside the database by default', () => {
     expect(locateImportSocket({ env: { OUTSIDE_DATABASE_SQLITE_PATH: '/srv/o/db.sqlite' } })).toBe(
       resolve('/srv/o/import.sock'),

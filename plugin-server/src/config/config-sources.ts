@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { DomainError } from '../domain/errors.ts';
 
 // Where configuration values come from before they are validated: the JSON file and the OUTSIDE_*
@@ -12,8 +13,15 @@ export const CONFIG_FILE_VARIABLE = 'OUTSIDE_CONFIG';
 
 export type RawConfig = Record<string, Record<string, unknown>>;
 
-/** Defaults of the settings read here; the schema declares them with these same values. */
-export const DEFAULT_SQLITE_PATH = '.data/outside.sqlite';
+/** The checkout's own data folder (.gitignored), whatever the working directory of the process. */
+export const CHECKOUT_DATA_DIR = fileURLToPath(new URL('../../../.data/', import.meta.url));
+
+/**
+ * Defaults of the settings read here; the schema declares them with these same values. The
+ * database lies in the checkout, not in the working directory, so that `outside import` run from
+ * any folder finds the sidecar this checkout runs.
+ */
+export const DEFAULT_SQLITE_PATH = join(CHECKOUT_DATA_DIR, 'outside.sqlite');
 export const DEFAULT_CONTROL_SOCKET = '';
 
 function upperSnake(name: string): string {
