@@ -2,7 +2,8 @@
 // fourfold only while the header runs past it, never beyond the configured maximum. Pixel data
 // is never loaded; its extent is checked against the file size (and, when encapsulated, its item
 // headers are walked with small positioned reads) so that a cut-short file is reported as
-// `truncated` rather than discovered by Orthanc halfway through an import.
+// `truncated` rather than discovered by Orthanc halfway through an import. An importer may ask
+// for DICOM files to be read whole instead (readDicomFile with `keep`): it uploads those bytes.
 
 import { open, type FileHandle } from 'node:fs/promises';
 import {
