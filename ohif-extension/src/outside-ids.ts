@@ -8,7 +8,7 @@ export const PANEL_ID = `${EXTENSION_ID}.panelModule.${PANEL_NAME}`;
 
 export const MODE_ID = '@outside/mode-outside-review';
 export const MODE_ROUTE_NAME = 'outside-review';
-export const MODE_DISPLAY_NAME = 'Outside study review';
+export const MODE_DISPLAY_NAME = 'Outside review';
 
 /** The built-in mode ours is derived from (its layout, tools, hanging protocol and panels). */
 export const BASE_MODE_ID = '@ohif/mode-longitudinal';

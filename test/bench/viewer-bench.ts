@@ -79,7 +79,7 @@ async function warmFirstImage(page: Page): Promise<number> {
   await row.waitFor({ timeout: 60_000 });
   const start = await page.evaluate(() => performance.now());
   await row.click();
-  await page.getByRole('button', { name: 'Outside study review' }).click();
+  await page.getByRole('button', { name: 'Outside review' }).click();
   return (await viewportImageShown(page, IMAGE_TIMEOUT_MS)).at - start;
 }
 

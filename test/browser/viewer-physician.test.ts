@@ -69,7 +69,7 @@ describe('a physician in the OHIF viewer', () => {
       await logIn(page, user);
       await page.goto('/viewer/');
       await page.getByText('OUTSIDE, PATIENT').click({ timeout: 30_000 });
-      await page.getByRole('button', { name: 'Outside study review' }).click();
+      await page.getByRole('button', { name: 'Outside review' }).click();
       await page.waitForURL(`**/viewer/outside-review?StudyInstanceUIDs=${plain.study}`);
 
       // Times out unless a viewport shows an image: lit pixels in several shades.

@@ -2,7 +2,7 @@
 // and our extension and mode: the sidecar serves it rewritten for its path, with its generated
 // app-config.js, the right media types, gzip and brotli, and its own CSP, and leaves the ONNX
 // runtime out. Then a physician logs in, opens the viewer in Debian's chromium and finds an
-// imported outside study in the study list, offered in "Outside study review", opens it there
+// imported outside study in the study list, offered in "Outside review", opens it there
 // and sees our panel, with no error in the page.
 
 import { request as httpRequest } from 'node:http';
@@ -122,7 +122,7 @@ describe('the OHIF viewer under /viewer/', () => {
       // OHIF 3.13's study list: selecting a study shows the workflows (modes) it can be opened in.
       await page.getByText('VIEWER, SMOKE').click({ timeout: 30_000 });
       await page.getByText('Launch workflow').waitFor();
-      const workflows = page.getByRole('button', { name: 'Outside study review' });
+      const workflows = page.getByRole('button', { name: 'Outside review' });
       await workflows.waitFor();
       // The built-in modes are hidden: every study here is reviewed in ours.
       for (const builtIn of ['Basic Viewer', 'Segmentation', 'Microscopy', 'Total Metabolic Tumor Volume']) {
