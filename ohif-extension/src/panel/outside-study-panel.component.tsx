@@ -128,15 +128,17 @@ export function OutsideStudyPanel({ api, location }: { api: OutsideApi; location
         uid={selected}
         loaded={loaded}
         location={location}
-        pending={pending}
-        busy={busy}
-        notice={notice}
-        onAction={(action) => {
-          setNotice(undefined);
-          setPending(action);
+        actions={{
+          pending,
+          busy,
+          notice,
+          onAction: (action) => {
+            setNotice(undefined);
+            setPending(action);
+          },
+          onConfirm: (input) => void confirm(input),
+          onCancel: () => setPending(undefined),
         }}
-        onConfirm={(input) => void confirm(input)}
-        onCancel={() => setPending(undefined)}
       />
     </section>
   );
@@ -162,30 +164,14 @@ function PanelBody({
   uid,
   loaded,
   location,
-  pending,
-  busy,
-  notice,
-  onAction,
-  onConfirm,
-  onCancel,
+  actions,
 }: {
   uid: string | undefined;
   loaded: Loaded;
   location: PanelLocation;
-} & ActionState) {
-  if (uid !== undefined && loaded.status === 'ready') {
-    return (
-      <PanelView
-        panel={loaded.panel}
-        pending={pending}
-        busy={busy}
-        notice={notice}
-        onAction={onAction}
-        onConfirm={onConfirm}
-        onCancel={onCancel}
-      />
-    );
-  }
+  actions: ActionState;
+}) {
+  if (uid !== undefined && loaded.status === 'ready') return <PanelView panel={loaded.panel} actions={actions} />;
   let message;
   if (uid === undefined) message = <p className="outside-muted">No study is open.</p>;
   else if (loaded.status === 'failed') message = <PanelFailure failure={loaded.failure} location={location} />;
@@ -193,7 +179,7 @@ function PanelBody({
   return (
     <>
       {message}
-      <ResultRegion notice={notice} />
+      <ResultRegion notice={actions.notice} />
     </>
   );
 }
@@ -216,17 +202,8 @@ export function PanelFailure({ failure, location }: { failure: ApiFailure; locat
 }
 
 /** The panel of a loaded study; without state of its own, so it can be rendered in a test. */
-export function PanelView({
-  panel,
-  pending,
-  busy,
-  notice,
-  onAction,
-  onConfirm,
-  onCancel,
-}: {
-  panel: ViewerPanel;
-} & ActionState) {
+export function PanelView({ panel, actions }: { panel: ViewerPanel; actions: ActionState }) {
+  const { pending, busy, notice, onAction, onConfirm, onCancel } = actions;
   const offered = offeredActions(panel);
   const pendingSpec = ACTION_SPECS.find((spec) => spec.action === pending && panel.actions.includes(spec.action));
   return (

@@ -11,12 +11,7 @@ function render(overrides: Parameters<typeof panelFixture>[0] = {}, pending?: Pa
   return renderToStaticMarkup(
     createElement(PanelView, {
       panel: panelFixture(overrides),
-      pending,
-      busy: false,
-      notice: undefined,
-      onAction: noop,
-      onConfirm: noop,
-      onCancel: noop,
+      actions: { pending, busy: false, notice: undefined, onAction: noop, onConfirm: noop, onCancel: noop },
     }),
   );
 }
